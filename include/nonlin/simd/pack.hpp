@@ -1,0 +1,228 @@
+// nonlin/simd/pack.hpp: the SIMD vector type every kernel is written against.
+// A pack is a GCC/Clang vector extension of `lanes` floats; the width follows the compile target
+// (16 floats with AVX-512, 8 with AVX2, 4 with SSE), so one generic kernel gives every path.
+// Math in nonlin is written once, as templates over the "lane type" V, which is either a scalar
+// (float, double: constexpr, usable in static_assert) or a pack (the vectorised path).
+#pragma once
+
+#include <bit>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+#if defined(__AVX512F__) || defined(__AVX2__) || defined(__FMA__)
+#include <immintrin.h>
+#endif
+
+namespace nonlin::simd {
+
+/// Bytes of the widest vector register the compile target offers.
+#if defined(__AVX512F__)
+inline constexpr std::size_t register_bytes = 64;
+#elif defined(__AVX2__) || defined(__AVX__)
+inline constexpr std::size_t register_bytes = 32;
+#else
+inline constexpr std::size_t register_bytes = 16;
+#endif
+
+/// Name of the vectorised path chosen at compile time, for reports.
+inline constexpr const char* target_name = register_bytes == 64 ? "avx512"
+                                         : register_bytes == 32 ? "avx2"
+                                                                : "sse/scalar";
+
+/// A vector of `Lanes` values of type T (a GCC vector extension: +, -, *, /, comparisons, ?:).
+template <class T, std::size_t Lanes>
+struct vector_type {
+  typedef T type __attribute__((vector_size(Lanes * sizeof(T))));
+};
+template <class T, std::size_t Lanes>
+using vec = typename vector_type<T, Lanes>::type;
+
+/// Lanes of T in one native register.
+template <class T>
+inline constexpr std::size_t native_lanes = register_bytes / sizeof(T);
+
+/// The native pack of floats and of doubles.
+using float_pack = vec<float, native_lanes<float>>;
+using double_pack = vec<double, native_lanes<double>>;
+
+/// True for vector-extension types (packs), false for plain scalars.
+template <class V>
+inline constexpr bool is_pack_v = !std::is_arithmetic_v<V> && requires(V v) { v[0]; };
+
+/// Element type of a lane type: float for float and for float packs.
+template <class V>
+struct element {
+  using type = V;
+};
+template <class V>
+  requires is_pack_v<V>
+struct element<V> {
+  using type = std::remove_cvref_t<decltype(std::declval<V>()[0])>;
+};
+template <class V>
+using element_t = typename element<V>::type;
+
+/// Lanes in V: 1 for a scalar.
+template <class V>
+inline constexpr std::size_t lanes_v = sizeof(V) / sizeof(element_t<V>);
+
+/// The signed integer lane type of the same width (int32 for float, int64 for double).
+template <class T>
+using int_for = std::conditional_t<sizeof(T) == 4, std::int32_t, std::int64_t>;
+
+template <class V>
+struct int_lane {
+  using type = int_for<V>;
+};
+template <class V>
+  requires is_pack_v<V>
+struct int_lane<V> {
+  using type = vec<int_for<element_t<V>>, lanes_v<V>>;
+};
+/// Integer lane type matching V: int32_t for float, a pack of int32 for a pack of floats.
+template <class V>
+using int_lane_t = typename int_lane<V>::type;
+
+/// The result of a comparison: bool for scalars, an integer pack (all ones where true) for packs.
+template <class V>
+using mask_t = std::conditional_t<is_pack_v<V>, int_lane_t<V>, bool>;
+
+/// A lane type filled with one value.
+template <class V>
+constexpr V broadcast(element_t<V> x) noexcept {
+  if constexpr (is_pack_v<V>) {
+    V v = {};
+    return v + x;
+  } else {
+    return x;
+  }
+}
+
+/// Lane-wise choice: where `m` is true take `a`, else `b`.
+template <class V>
+constexpr V select(mask_t<V> m, V a, V b) noexcept {
+  if constexpr (is_pack_v<V>) {
+    return m ? a : b;
+  } else {
+    return m ? a : b;
+  }
+}
+
+/// Reinterpret the bits of V as its integer lane type, and back.
+template <class V>
+constexpr int_lane_t<V> to_bits(V x) noexcept {
+  return std::bit_cast<int_lane_t<V>>(x);
+}
+template <class V>
+constexpr V from_bits(int_lane_t<V> i) noexcept {
+  return std::bit_cast<V>(i);
+}
+
+/// Lane-wise conversion between float/double/integer lane types of the same lane count.
+template <class To, class V>
+constexpr To convert(V x) noexcept {
+  if constexpr (is_pack_v<V>) {
+    return __builtin_convertvector(x, To);
+  } else {
+    return static_cast<To>(x);
+  }
+}
+
+/// a*b + c with one rounding. The standard fma is not constexpr in C++20, but GCC folds the
+/// builtin in constant expressions; packs use the target's FMA instruction when it has one, so the
+/// scalar and the vectorised paths round identically.
+template <class V>
+constexpr V fma(V a, V b, V c) noexcept {
+  if constexpr (!is_pack_v<V>) {
+#if defined(__clang__)
+    if (std::is_constant_evaluated()) return a * b + c;
+#endif
+    if constexpr (sizeof(V) == 4) {
+      return __builtin_fmaf(a, b, c);
+    } else {
+      return __builtin_fma(a, b, c);
+    }
+  } else {
+#if defined(__AVX512F__)
+    if constexpr (sizeof(V) == 64 && sizeof(element_t<V>) == 4) {
+      return _mm512_fmadd_ps(a, b, c);
+    } else if constexpr (sizeof(V) == 64) {
+      return _mm512_fmadd_pd(a, b, c);
+    }
+#endif
+#if defined(__FMA__)
+    if constexpr (sizeof(V) == 32 && sizeof(element_t<V>) == 4) {
+      return _mm256_fmadd_ps(a, b, c);
+    } else if constexpr (sizeof(V) == 32) {
+      return _mm256_fmadd_pd(a, b, c);
+    } else if constexpr (sizeof(V) == 16 && sizeof(element_t<V>) == 4) {
+      return _mm_fmadd_ps(a, b, c);
+    } else if constexpr (sizeof(V) == 16) {
+      return _mm_fmadd_pd(a, b, c);
+    }
+#endif
+    V r;
+    for (std::size_t i = 0; i < lanes_v<V>; ++i) r[i] = fma(a[i], b[i], c[i]);
+    return r;
+  }
+}
+
+/// Round to the nearest integer (ties to even) in floating point: adding and subtracting
+/// 1.5·2^23 (2^52 for double) does it in the current rounding mode, for |x| < 2^22, and is constexpr.
+template <class V>
+constexpr V round_to_integer(V x) noexcept {
+  using T = element_t<V>;
+  constexpr T shifter = sizeof(T) == 4 ? T(12582912.0) : T(6755399441055744.0);
+  return (x + shifter) - shifter;
+}
+
+/// Unaligned load and store of a whole pack (memcpy compiles to one vector move).
+template <class V>
+inline V load(const element_t<V>* p) noexcept {
+  V v;
+  std::memcpy(&v, p, sizeof(V));
+  return v;
+}
+template <class V>
+inline void store(element_t<V>* p, V v) noexcept {
+  std::memcpy(p, &v, sizeof(V));
+}
+
+/// Load the first n (< lanes) elements and fill the rest with `fill`: the tail of a span.
+template <class V>
+inline V load_partial(const element_t<V>* p, std::size_t n, element_t<V> fill = 0) noexcept {
+  V v = broadcast<V>(fill);
+  for (std::size_t i = 0; i < n; ++i) v[i] = p[i];
+  return v;
+}
+template <class V>
+inline void store_partial(element_t<V>* p, V v, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) p[i] = v[i];
+}
+
+/// Horizontal reductions (cold paths and tails; the compiler emits shuffles).
+template <class V>
+constexpr element_t<V> reduce_add(V v) noexcept {
+  if constexpr (is_pack_v<V>) {
+    element_t<V> s = 0;
+    for (std::size_t i = 0; i < lanes_v<V>; ++i) s += v[i];
+    return s;
+  } else {
+    return v;
+  }
+}
+template <class V>
+constexpr element_t<V> reduce_max(V v) noexcept {
+  if constexpr (is_pack_v<V>) {
+    element_t<V> m = v[0];
+    for (std::size_t i = 1; i < lanes_v<V>; ++i) m = v[i] > m ? v[i] : m;
+    return m;
+  } else {
+    return v;
+  }
+}
+
+}  // namespace nonlin::simd
