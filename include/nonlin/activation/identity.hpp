@@ -1,0 +1,31 @@
+// nonlin/activation/identity.hpp: the identity activation, y = x. A dense layer without an
+// activation (dense<N>) uses it, and runs of such layers are what collapse_t merges.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <stdexcept>
+#include <string_view>
+
+namespace nonlin {
+
+struct identity {
+  static constexpr std::string_view name = "identity";
+  static constexpr bool is_elementwise = true;
+
+  template <class V>
+  static constexpr V value(V x) noexcept {
+    return x;
+  }
+  template <class V>
+  static constexpr V derivative(V x) noexcept {
+    return x * 0 + 1;
+  }
+  /// The derivative expressed through the output y = value(x): what backward uses.
+  template <class V>
+  static constexpr V derivative_from_output(V y) noexcept {
+    return y * 0 + 1;
+  }
+};
+
+}  // namespace nonlin
