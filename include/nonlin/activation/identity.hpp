@@ -2,10 +2,9 @@
 // activation (dense<N>) uses it, and runs of such layers are what collapse_t merges.
 #pragma once
 
-#include <cstddef>
-#include <span>
-#include <stdexcept>
 #include <string_view>
+
+#include <nonlin/simd/pack.hpp>
 
 namespace nonlin {
 
@@ -18,13 +17,13 @@ struct identity {
     return x;
   }
   template <class V>
-  static constexpr V derivative(V x) noexcept {
-    return x * 0 + 1;
+  static constexpr V derivative(V) noexcept {
+    return simd::broadcast<V>(1);
   }
   /// The derivative expressed through the output y = value(x): what backward uses.
   template <class V>
-  static constexpr V derivative_from_output(V y) noexcept {
-    return y * 0 + 1;
+  static constexpr V derivative_from_output(V) noexcept {
+    return simd::broadcast<V>(1);
   }
 };
 
