@@ -1,0 +1,6 @@
+// nonlin/nonlin.hpp: everything nonlin offers, in one include.
+#pragma once
+
+#include <nonlin/activation/identity.hpp>
+#include <nonlin/layer.hpp>
+#include <nonlin/network.hpp>
