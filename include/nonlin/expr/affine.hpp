@@ -1,0 +1,34 @@
+// nonlin/expr/affine.hpp: is_affine_v<Net>, true exactly when no layer has a non-linear
+// activation, and affine_map(m), the one dense layer W'x + b' such a network is. Asking for the
+// affine map of a network with tanh (or any other non-linearity) does not compile.
+#pragma once
+
+#include <cstddef>
+
+#include <nonlin/expr/collapse.hpp>
+
+namespace nonlin {
+
+/// True iff Net is a network whose every activation is identity: then, by the lecture's
+/// derivation, the whole network is the single affine map x -> W'x + b'.
+template <class Net>
+inline constexpr bool is_affine_v = false;
+template <class Input, class... Layers>
+inline constexpr bool is_affine_v<network<Input, Layers...>> =
+    (std::is_same_v<typename Layers::activation_type, identity> && ...);
+
+/// The single affine layer an all-identity network equals: y = W'x + b', W' = Wn···W1,
+/// b' = Σ_k Wn···W(k+1)·b_k, as a dense_layer (so affine_map(m)(x) evaluates it).
+template <class Net>
+  requires is_network_v<Net>
+constexpr auto affine_map(const Net& m) {
+  static_assert(is_affine_v<Net>,
+                "nonlin::affine_map: the network has a non-linear activation, so it is not one affine map");
+  if constexpr (is_affine_v<Net>) {
+    return collapse(m).template layer<0>();
+  } else {
+    return dense_layer<Net::inputs, Net::outputs, identity>{};  // unreachable: keeps the diagnostic alone
+  }
+}
+
+}  // namespace nonlin
