@@ -3,7 +3,9 @@
 // arranged as in fdlibm so that the rounding error of f/(2+f) only touches a small correction term.
 #pragma once
 
+#include <bit>
 #include <limits>
+#include <type_traits>
 
 #include <nonlin/simd/pack.hpp>
 
@@ -34,12 +36,16 @@ constexpr V log(V x) noexcept {
   constexpr U mantissa_mask = (U(1) << mantissa_bits) - 1;
   constexpr int exponent_bias = single ? 127 : 1023;
 
+  // The bit arithmetic is unsigned: NaN and negative inputs wrap around (their lanes are replaced at
+  // the end), which would be undefined behaviour on signed lanes.
   using E = simd::element_t<I>;
-  const I shifted = simd::to_bits(xs) + static_cast<E>(one_bits - sqrt_half_bits);
-  I k = (shifted >> mantissa_bits) - static_cast<E>(exponent_bias);
+  using UE = std::make_unsigned_t<E>;
+  using UI = std::conditional_t<simd::is_pack_v<V>, simd::vec<UE, simd::lanes_v<V>>, UE>;
+  const UI shifted = std::bit_cast<UI>(simd::to_bits(xs)) + static_cast<UE>(one_bits - sqrt_half_bits);
+  I k = std::bit_cast<I>(shifted >> mantissa_bits) - static_cast<E>(exponent_bias);
   k = simd::select<I>(tiny, k - static_cast<E>(subnormal_shift), k);
-  const I m_bits = (shifted & static_cast<E>(mantissa_mask)) + static_cast<E>(sqrt_half_bits);
-  const V m = simd::from_bits<V>(m_bits);
+  const UI m_bits = (shifted & static_cast<UE>(mantissa_mask)) + static_cast<UE>(sqrt_half_bits);
+  const V m = std::bit_cast<V>(m_bits);
 
   const V f = m - T(1);  // exact: m is within a factor of two of 1
   const V s = f / (T(2) + f);
