@@ -1,15 +1,24 @@
-// nonlin/eval/batch_forward.hpp: the batch evaluator behind network::forward.
-// Samples sit in SIMD lanes: a tile of `lanes` samples is transposed into one pack per input
-// feature, pushed through every layer in registers, and only the outputs are written back.
+// nonlin/eval/batch_forward.hpp: the batch evaluator behind network::forward. It checks the spans,
+// runs the kernel the network's widths call for (eval/plan.hpp) and, for large batches or on request,
+// shares the tiles among OpenMP threads. Each tile is computed alike on any thread, so the result
+// does not depend on the number of threads.
 #pragma once
 
-#include <array>
+#include <algorithm>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
-#include <nonlin/simd/pack.hpp>
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+#include <nonlin/eval/blocked_kernel.hpp>
+#include <nonlin/eval/execution.hpp>
+#include <nonlin/eval/plan.hpp>
+#include <nonlin/eval/register_kernel.hpp>
 
 namespace nonlin::detail {
 
@@ -24,30 +33,41 @@ void check_batch_spans(std::span<const float> in, std::span<float> out) {
         std::to_string(in.size()) + " input and " + std::to_string(out.size()) + " output floats");
 }
 
-// One tile of up to `lanes` samples (the tail of a batch uses the same code, padded with zeros).
+/// `count` consecutive samples on the calling thread.
 template <class Net>
-inline void forward_tile(const Net& net, const float* in, float* out, std::size_t count) {
-  using V = simd::float_pack;
-  constexpr std::size_t lanes = simd::lanes_v<V>;
-  std::array<V, Net::inputs> x;
-  for (std::size_t f = 0; f < Net::inputs; ++f) {
-    V v = simd::broadcast<V>(0.0f);
-    for (std::size_t s = 0; s < count; ++s) v[s] = in[s * Net::inputs + f];
-    x[f] = v;
-  }
-  const auto y = net(x);
-  for (std::size_t s = 0; s < count && s < lanes; ++s)
-    for (std::size_t o = 0; o < Net::outputs; ++o) out[s * Net::outputs + o] = y[o][s];
+inline void forward_samples(const Net& net, const float* in, float* out, std::size_t count) noexcept {
+  if constexpr (forward_plan<Net>::kernel == forward_kernel::registers)
+    register_forward(net, in, out, count);
+  else
+    blocked_forward(net, in, out, count);
 }
 
-template <class Net>
-void batch_forward(const Net& net, std::span<const float> in, std::span<float> out) {
+template <class Net, execution::policy Policy = execution::automatic_policy>
+void batch_forward(const Net& net, std::span<const float> in, std::span<float> out, Policy = {}) {
+  using plan = forward_plan<Net>;
   check_batch_spans<Net>(in, out);
-  constexpr std::size_t lanes = simd::lanes_v<simd::float_pack>;
   const std::size_t n = in.size() / Net::inputs;
-  for (std::size_t s = 0; s < n; s += lanes)
-    forward_tile(net, in.data() + s * Net::inputs, out.data() + s * Net::outputs,
-                 n - s < lanes ? n - s : lanes);
+#if defined(_OPENMP)
+  const bool threads = std::is_same_v<Policy, execution::parallel_policy> ||
+                       (std::is_same_v<Policy, execution::automatic_policy> &&
+                        n >= plan::parallel_threshold && !omp_in_parallel());
+  if (threads && n > plan::tile && omp_get_max_threads() > 1) {
+    // Contiguous runs of whole tiles, one per thread: only the last run can end in a partial tile.
+    const std::size_t tiles = (n + plan::tile - 1) / plan::tile;
+#pragma omp parallel
+    {
+      const auto t = static_cast<std::size_t>(omp_get_thread_num());
+      const auto nt = static_cast<std::size_t>(omp_get_num_threads());
+      const std::size_t first = tiles * t / nt * plan::tile;
+      const std::size_t last = std::min(n, tiles * (t + 1) / nt * plan::tile);
+      if (first < last)
+        forward_samples(net, in.data() + first * Net::inputs, out.data() + first * Net::outputs,
+                        last - first);
+    }
+    return;
+  }
+#endif
+  forward_samples(net, in.data(), out.data(), n);
 }
 
 }  // namespace nonlin::detail

@@ -1,0 +1,189 @@
+// nonlin/eval/blocked_kernel.hpp: the batch kernel for wide networks, a small GEMM per layer.
+// A tile of samples (a few packs, one sample per lane) lives in a stack buffer, one row per feature;
+// each layer is computed by a register-blocked micro-kernel — R output rows × Pm packs of
+// accumulators, each weight broadcast once per Pm fmas — with bias and activation in its epilogue.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <utility>
+
+#include <nonlin/eval/plan.hpp>
+#include <nonlin/eval/transpose.hpp>
+#include <nonlin/simd/pack.hpp>
+
+namespace nonlin::detail {
+
+// Accumulators per micro-kernel: with 32 registers, 24 accumulators leave room for the Pm input
+// packs and the activation's temporaries in the epilogue.
+inline constexpr std::size_t accumulator_budget = vector_registers * 3 / 4;
+
+// The accumulators are initialised with the bias and updated in increasing input order with one
+// rounding per fma: exactly the order of dense_layer::affine, so that the batch result is
+// bit-identical to evaluating each sample alone.
+template <std::size_t Rows, std::size_t Packs, std::size_t Stride, bool Activate, class Layer>
+inline void dense_micro_kernel(const Layer& layer, std::size_t row0, const float* h,
+                               float* z) noexcept {
+  using V = kernel_pack;
+  using A = typename Layer::activation_type;
+  constexpr std::size_t in = Layer::inputs;
+  const float* w = layer.weight.data() + row0 * in;
+
+  std::array<std::array<V, Packs>, Rows> acc;
+#pragma GCC unroll 32
+  for (std::size_t r = 0; r < Rows; ++r)
+#pragma GCC unroll 8
+    for (std::size_t p = 0; p < Packs; ++p) acc[r][p] = simd::broadcast<V>(layer.bias[row0 + r]);
+
+#pragma GCC unroll 2
+  for (std::size_t i = 0; i < in; ++i) {
+    std::array<V, Packs> x;
+#pragma GCC unroll 8
+    for (std::size_t p = 0; p < Packs; ++p) x[p] = simd::load<V>(h + i * Stride + p * kernel_lanes);
+#pragma GCC unroll 32
+    for (std::size_t r = 0; r < Rows; ++r) {
+      const V b = simd::broadcast<V>(w[r * in + i]);
+#pragma GCC unroll 8
+      for (std::size_t p = 0; p < Packs; ++p) acc[r][p] = simd::fma(b, x[p], acc[r][p]);
+    }
+  }
+
+  if constexpr (Activate && A::is_elementwise) {
+#pragma GCC unroll 32
+    for (std::size_t r = 0; r < Rows; ++r)
+#pragma GCC unroll 8
+      for (std::size_t p = 0; p < Packs; ++p)
+        simd::store(z + (row0 + r) * Stride + p * kernel_lanes, A::value(acc[r][p]));
+  } else if constexpr (Activate) {
+    // A row-wise activation (softmax) sees every output of the layer: Rows is the whole layer.
+    static_assert(Rows == Layer::outputs);
+    for (std::size_t p = 0; p < Packs; ++p) {
+      std::array<V, Rows> column;
+      for (std::size_t r = 0; r < Rows; ++r) column[r] = acc[r][p];
+      A::apply_lanes(column);
+      for (std::size_t r = 0; r < Rows; ++r) simd::store(z + r * Stride + p * kernel_lanes, column[r]);
+    }
+  } else {
+    for (std::size_t r = 0; r < Rows; ++r)
+      for (std::size_t p = 0; p < Packs; ++p)
+        simd::store(z + (row0 + r) * Stride + p * kernel_lanes, acc[r][p]);
+  }
+}
+
+// How one layer is blocked: Rows × Packs accumulators. Twelve rows by two packs in general; a
+// layer narrower than that takes all its rows and more packs instead, so that there are still
+// enough independent accumulators to cover the fma latency; a softmax layer that fits takes all its
+// rows, so that the softmax runs on the accumulators.
+template <class Layer, std::size_t TilePacks>
+struct dense_blocking {
+  static constexpr std::size_t outputs = Layer::outputs;
+  static constexpr bool row_wise = !Layer::activation_type::is_elementwise;
+  static constexpr bool fused = !row_wise || outputs <= accumulator_budget;
+  static constexpr std::size_t default_packs = TilePacks < 2 ? TilePacks : 2;
+  static constexpr std::size_t default_rows = accumulator_budget / default_packs;
+  static constexpr std::size_t rows = row_wise && fused       ? outputs
+                                      : outputs < default_rows ? outputs
+                                                               : default_rows;
+  static constexpr std::size_t packs = [] {
+    std::size_t p = accumulator_budget / rows;
+    p = p < 1 ? 1 : p;
+    p = p > 8 ? 8 : p;
+    return p < TilePacks ? p : TilePacks;
+  }();
+  static constexpr std::size_t full_row_blocks = outputs / rows;
+  static constexpr std::size_t rest_rows = outputs % rows;
+};
+
+template <std::size_t Rows, std::size_t Packs, std::size_t Stride, bool Activate, class Layer>
+inline void dense_pack_group(const Layer& layer, const float* h, float* z) noexcept {
+  using blocking = dense_blocking<Layer, Stride / kernel_lanes>;
+  for (std::size_t b = 0; b < blocking::full_row_blocks; ++b)
+    dense_micro_kernel<Rows, Packs, Stride, Activate>(layer, b * Rows, h, z);
+  if constexpr (blocking::rest_rows != 0)
+    dense_micro_kernel<blocking::rest_rows, Packs, Stride, Activate>(
+        layer, blocking::full_row_blocks * Rows, h, z);
+}
+
+/// One layer on a tile of TilePacks packs: z[out][tile] = activation(W · h[in][tile] + b).
+template <std::size_t TilePacks, class Layer>
+inline void dense_blocked(const Layer& layer, const float* h, float* z) noexcept {
+  using V = kernel_pack;
+  using blocking = dense_blocking<Layer, TilePacks>;
+  constexpr std::size_t stride = TilePacks * kernel_lanes, packs = blocking::packs;
+  constexpr std::size_t groups = TilePacks / packs, rest_packs = TilePacks % packs;
+  // Pack groups outside, rows inside: the group's inputs stay in L1 while the weights stream by.
+  for (std::size_t g = 0; g < groups; ++g)
+    dense_pack_group<blocking::rows, packs, stride, blocking::fused>(
+        layer, h + g * packs * kernel_lanes, z + g * packs * kernel_lanes);
+  if constexpr (rest_packs != 0)
+    dense_pack_group<blocking::rows, rest_packs, stride, blocking::fused>(
+        layer, h + groups * packs * kernel_lanes, z + groups * packs * kernel_lanes);
+  if constexpr (!blocking::fused) {
+    // A softmax wider than the register file: the pre-activations went to z, normalised here.
+    for (std::size_t p = 0; p < TilePacks; ++p) {
+      std::array<V, Layer::outputs> column;
+      for (std::size_t r = 0; r < Layer::outputs; ++r)
+        column[r] = simd::load<V>(z + r * stride + p * kernel_lanes);
+      Layer::activation_type::apply_lanes(column);
+      for (std::size_t r = 0; r < Layer::outputs; ++r)
+        simd::store(z + r * stride + p * kernel_lanes, column[r]);
+    }
+  }
+}
+
+/// Up to TilePacks packs of samples through every layer; `workspace` holds two activation buffers.
+template <std::size_t TilePacks, class Net>
+inline void blocked_tile(const Net& net, const float* in, float* out, std::size_t count,
+                         float* workspace) noexcept {
+  using plan = forward_plan<Net>;
+  constexpr std::size_t stride = TilePacks * kernel_lanes;
+  float* buffers[2] = {workspace, workspace + plan::max_width * plan::tile};
+  if (count < stride)  // the lanes past the batch's end compute on zeros and are never stored
+    for (std::size_t f = 0; f < Net::inputs; ++f)
+      std::fill(buffers[0] + f * stride + count, buffers[0] + (f + 1) * stride, 0.0f);
+  transpose(in, Net::inputs, count, Net::inputs, buffers[0], stride);
+  [&]<std::size_t... K>(std::index_sequence<K...>) {
+    (dense_blocked<TilePacks>(net.template layer<K>(), buffers[K % 2], buffers[(K + 1) % 2]), ...);
+  }(std::make_index_sequence<Net::depth>{});
+  transpose(buffers[Net::depth % 2], stride, Net::outputs, count, out, Net::outputs);
+}
+
+// The workspace: two buffers of max_width × tile floats. On the stack up to 256 KiB; beyond that
+// (networks thousands of units wide) once per thread, so that no thread's stack can overflow.
+template <class Net>
+inline constexpr std::size_t workspace_floats = 2 * forward_plan<Net>::max_width * forward_plan<Net>::tile;
+
+template <class Net, class Body>
+inline void with_workspace(Body&& body) noexcept {
+  constexpr std::size_t floats = workspace_floats<Net>;
+  if constexpr (floats * sizeof(float) <= 256 * 1024) {
+    alignas(64) std::array<float, floats> workspace;
+    body(workspace.data());
+  } else {
+    alignas(64) static thread_local std::array<float, floats> workspace;
+    body(workspace.data());
+  }
+}
+
+/// `count` samples through the blocked kernel: whole tiles, then the tail on as few packs as it needs.
+template <class Net>
+inline void blocked_forward(const Net& net, const float* in, float* out, std::size_t count) noexcept {
+  using plan = forward_plan<Net>;
+  constexpr std::size_t ni = Net::inputs, no = Net::outputs;
+  with_workspace<Net>([&](float* workspace) {
+    std::size_t s = 0;
+    for (; s + plan::tile <= count; s += plan::tile)
+      blocked_tile<plan::tile_packs>(net, in + s * ni, out + s * no, plan::tile, workspace);
+    const std::size_t rest = count - s;
+    if (rest == 0) return;
+    const std::size_t packs = (rest + kernel_lanes - 1) / kernel_lanes;
+    [&]<std::size_t... P>(std::index_sequence<P...>) {
+      ((packs == P + 1 ? blocked_tile<P + 1>(net, in + s * ni, out + s * no, rest, workspace)
+                       : void()),
+       ...);
+    }(std::make_index_sequence<plan::tile_packs>{});
+  });
+}
+
+}  // namespace nonlin::detail

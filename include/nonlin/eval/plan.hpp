@@ -1,0 +1,85 @@
+// nonlin/eval/plan.hpp: what the batch evaluator decides from a network's type alone: the widths,
+// the arithmetic per sample, which kernel runs (registers or blocked) and its tile, and when to
+// use threads. Everything here is a compile-time constant; describe<Net>() prints the same facts.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+#include <nonlin/activation/identity.hpp>
+#include <nonlin/simd/pack.hpp>
+
+namespace nonlin::detail {
+
+/// The two batch kernels: every layer of a tile in registers, or a register-blocked product per layer.
+enum class forward_kernel { registers, blocked };
+
+// Vector registers of the compile target: 32 with AVX-512, 16 with AVX/AVX2 and SSE on x86-64.
+inline constexpr std::size_t vector_registers = simd::register_bytes == 64 ? 32 : 16;
+
+template <class Net>
+struct forward_plan {
+  using pack = simd::float_pack;
+  static constexpr std::size_t lanes = simd::lanes_v<pack>;
+  static constexpr std::size_t depth = Net::depth;
+
+  /// widths[0] is the input, widths[k + 1] the output of layer k.
+  static constexpr std::array<std::size_t, depth + 1> widths = []<std::size_t... K>(
+      std::index_sequence<K...>) {
+    return std::array<std::size_t, depth + 1>{Net::inputs, Net::template layer_type<K>::outputs...};
+  }(std::make_index_sequence<depth>{});
+
+  static constexpr std::size_t max_width = [] {
+    std::size_t m = 0;
+    for (std::size_t w : widths) m = w > m ? w : m;
+    return m;
+  }();
+
+  /// Floating-point operations per sample: 2·in·out per dense layer (one multiply and one add per
+  /// weight, the bias being the first add); activations are not counted (see activation_evaluations).
+  static constexpr std::size_t flops_per_sample = [] {
+    std::size_t f = 0;
+    for (std::size_t k = 0; k < depth; ++k) f += 2 * widths[k] * widths[k + 1];
+    return f;
+  }();
+
+  /// Activation function evaluations per sample (identity layers evaluate nothing).
+  static constexpr std::size_t activation_evaluations = []<std::size_t... K>(
+      std::index_sequence<K...>) {
+    return ((std::is_same_v<typename Net::template layer_type<K>::activation_type, identity>
+                 ? std::size_t{0}
+                 : Net::template layer_type<K>::outputs) +
+            ... + std::size_t{0});
+  }(std::make_index_sequence<depth>{});
+
+  // A layer of a register tile keeps its inputs and its accumulators live at once; the rest of the
+  // register file is left to the activation's temporaries, so that nothing spills.
+  static constexpr std::size_t register_budget = vector_registers * 3 / 4;
+  static constexpr forward_kernel kernel = [] {
+    for (std::size_t k = 0; k < depth; ++k)
+      if (widths[k] + widths[k + 1] > register_budget) return forward_kernel::blocked;
+    return forward_kernel::registers;
+  }();
+
+  /// Samples per tile: one pack for the register kernel. The blocked kernel keeps two activations
+  /// buffers of max_width × tile floats (on the stack), sized so that the one being read stays in a
+  /// 32 KiB share of L1 — the weights stream past it, one broadcast per fma — with 2..8 packs.
+  static constexpr std::size_t tile_packs = [] {
+    if (kernel == forward_kernel::registers) return std::size_t{1};
+    std::size_t p = (32 * 1024 / sizeof(float)) / (max_width * lanes);
+    return p < 2 ? std::size_t{2} : p > 4 ? std::size_t{4} : p;
+  }();
+  static constexpr std::size_t tile = tile_packs * lanes;
+
+  /// A rough cost of one sample in flop-equivalents (an activation counted as 20), and the batch
+  /// size from which threads pay for themselves: about 10 µs of one core's work.
+  static constexpr std::size_t cost_per_sample = flops_per_sample + 20 * activation_evaluations;
+  static constexpr std::size_t parallel_threshold = [] {
+    std::size_t n = (std::size_t{1} << 20) / cost_per_sample;
+    return n < 2 * tile ? 2 * tile : n;
+  }();
+};
+
+}  // namespace nonlin::detail
