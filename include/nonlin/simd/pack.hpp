@@ -94,8 +94,9 @@ using mask_t = std::conditional_t<is_pack_v<V>, int_lane_t<V>, bool>;
 template <class V>
 constexpr V broadcast(element_t<V> x) noexcept {
   if constexpr (is_pack_v<V>) {
-    V v = {};
-    return v + x;
+    // x − 0 is x for every x (−0 included, where 0 + x would give +0), so the compiler drops the
+    // subtraction and emits one vbroadcastss, which also folds into an fma's memory operand.
+    return x - V{};
   } else {
     return x;
   }
