@@ -76,7 +76,7 @@ struct distribute<terms<A...>, Right> {
 template <class E>
 struct normal_form;
 template <class E>
-using normal_form_t = typename normal_form<E>::type;
+using normal_form_t = typename normal_form<std::remove_cv_t<E>>::type;  // decltype of a constexpr is const
 
 template <fixed_string N>
 struct normal_form<matrix_symbol<N>> {

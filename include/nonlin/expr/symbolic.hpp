@@ -4,6 +4,7 @@
 // whole expression lives in its type, so the compiler can rewrite and compare it (normal_form.hpp).
 #pragma once
 
+#include <cstddef>
 #include <type_traits>
 
 #include <nonlin/activation/concept.hpp>
@@ -79,12 +80,18 @@ inline constexpr bool is_expression_v<applied<A, E>> = true;
 template <class T>
 concept expression = is_expression_v<std::remove_cvref_t<T>>;
 
+/// The lecture's symbols by layer: W_t<3> is matrix_symbol<"W3">, b_t<3> is vector_symbol<"b3">.
+template <std::size_t Index>
+using W_t = matrix_symbol<indexed_name<'W', Index>()>;
+template <std::size_t Index>
+using b_t = vector_symbol<indexed_name<'b', Index>()>;
+
 /// Objects to write expressions with: `W<1> * x + b<1>` (or matrix_symbol<"A">{} for any name).
 inline constexpr input_symbol x{};
 template <std::size_t Index>
-inline constexpr matrix_symbol<indexed_name<'W', Index>()> W{};
+inline constexpr W_t<Index> W{};
 template <std::size_t Index>
-inline constexpr vector_symbol<indexed_name<'b', Index>()> b{};
+inline constexpr b_t<Index> b{};
 
 template <expression L, expression R>
   requires(L::kind == shape::matrix)
