@@ -196,7 +196,7 @@ BOOST_AUTO_TEST_CASE(save_names_tensors_as_torch_sequential_would) {
   BOOST_TEST(header["0.weight"]["shape"] == json({3, 2}));
   BOOST_TEST(header["1.bias"]["shape"] == json({2}));
   BOOST_TEST(header["__metadata__"]["format"] == "pt");
-  BOOST_TEST(header["__metadata__"]["nonlin_type"] == "network<input<2>, dense<3, identity>, dense<2, identity>>");
+  BOOST_TEST(header["__metadata__"]["nonlin_type"] == "nl::network<nl::input<2>, nl::dense<3>, nl::dense<2>>");
   BOOST_TEST(header.size() == 5u);
 }
 

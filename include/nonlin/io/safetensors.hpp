@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -53,7 +54,8 @@ std::string layer_description() {
          std::to_string(L::outputs) + " outputs";
 }
 
-// How the type is written in C++, for the file's metadata: "network<input<2>, dense<1, sigmoid>>".
+// How the type is written in C++, for the file's metadata, spelled as tools/export_network.py spells
+// it: "nl::network<nl::input<2>, nl::dense<3>, nl::dense<1, nl::sigmoid>>".
 template <class A>
 std::string activation_spelling() {
   auto with = [](float parameter) {
@@ -61,21 +63,26 @@ std::string activation_spelling() {
     const auto end = std::to_chars(text, text + sizeof text, parameter).ptr;
     std::string s(text, end);
     if (s.find_first_of(".e") == std::string::npos) s += ".0";
-    return std::string(A::name) + "<" + s + "f>";
+    return "nl::" + std::string(A::name) + "<" + s + "f>";
   };
   if constexpr (requires { A::negative_slope; }) return with(A::negative_slope);
   else if constexpr (requires { A::alpha; }) return with(A::alpha);
   else if constexpr (requires { A::temperature; }) return with(A::temperature);
-  else return std::string(A::name);
+  else return "nl::" + std::string(A::name);
 }
 
 template <class Net>
 std::string type_spelling() {
-  std::string s = "network<input<" + std::to_string(Net::inputs) + ">";
+  std::string s = "nl::network<nl::input<" + std::to_string(Net::inputs) + ">";
+  auto append = [&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
+    using L = typename Net::template layer_type<K>;
+    s += ", nl::dense<" + std::to_string(L::outputs);
+    if constexpr (!std::is_same_v<typename L::activation_type, identity>)
+      s += ", " + activation_spelling<typename L::activation_type>();
+    s += ">";
+  };
   [&]<std::size_t... K>(std::index_sequence<K...>) {
-    ((s += ", dense<" + std::to_string(Net::template layer_type<K>::outputs) + ", " +
-           activation_spelling<typename Net::template layer_type<K>::activation_type>() + ">"),
-     ...);
+    (append(std::integral_constant<std::size_t, K>{}), ...);
   }(std::make_index_sequence<Net::depth>{});
   return s + ">";
 }
