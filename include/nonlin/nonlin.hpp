@@ -4,3 +4,4 @@
 #include <nonlin/activation/identity.hpp>
 #include <nonlin/layer.hpp>
 #include <nonlin/network.hpp>
+#include <nonlin/io/safetensors.hpp>
