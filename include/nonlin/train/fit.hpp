@@ -1,0 +1,126 @@
+// nonlin/train/fit.hpp: the training loop. nl::fit(m, x, y, loss, optimiser, options) runs epochs of
+// seeded, shuffled mini-batches with one fused forward/backward per batch, reports progress, and
+// stops with nl::training_diverged (naming the epoch) when the loss or the weights stop being finite.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <iostream>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nonlin/train/gradient.hpp>
+#include <nonlin/train/random.hpp>
+
+namespace nonlin {
+
+/// Thrown by fit when training produces a loss, gradient or weight that is NaN or infinite. The
+/// network keeps the weights it had before the step that failed.
+class training_diverged : public std::runtime_error {
+ public:
+  training_diverged(std::size_t epoch, std::size_t batch, const std::string& what)
+      : std::runtime_error("nonlin::fit: training diverged in epoch " + std::to_string(epoch) + ", batch " +
+                           std::to_string(batch) + ": " + what +
+                           "; the weights are left at their last finite values (try a smaller learning rate)"),
+        epoch_(epoch),
+        batch_(batch) {}
+  std::size_t epoch() const noexcept { return epoch_; }
+  std::size_t batch() const noexcept { return batch_; }
+
+ private:
+  std::size_t epoch_, batch_;
+};
+
+/// What fit reports after each epoch (epochs count from 1).
+struct epoch_report {
+  std::size_t epoch;
+  float loss;  // mean of the mini-batch losses over the epoch, weighted by batch size
+};
+
+struct fit_options {
+  std::size_t epochs = 100;
+  std::size_t batch_size = 32;  // 0: the whole data set (full-batch gradient descent)
+  std::uint32_t seed = 0;       // the shuffling; the same seed gives the same run
+  bool shuffle = true;
+  std::size_t report_every = 0;        // print "epoch e/E  loss L" every this many epochs (0: never)
+  std::ostream* report_to = &std::clog;
+  /// Called after every epoch; return false to stop (early stopping, or measuring epochs to a goal).
+  std::function<bool(const epoch_report&)> on_epoch = {};
+};
+
+namespace detail {
+
+template <class Net>
+bool all_finite(const Net& m) {
+  bool ok = true;
+  [&]<std::size_t... K>(std::index_sequence<K...>) {
+    auto check = [&](const auto& l) {
+      for (float w : l.weight) ok = ok && std::isfinite(w);
+      for (float b : l.bias) ok = ok && std::isfinite(b);
+    };
+    (check(m.template layer<K>()), ...);
+  }(std::make_index_sequence<Net::depth>{});
+  return ok;
+}
+
+}  // namespace detail
+
+/// Trains m on x ([n][inputs]) and targets ([n][outputs]) with a loss tag (nl::mse, nl::bce,
+/// nl::cross_entropy) and an optimiser offering step(m, g) (nl::sgd, nl::sgd_with_momentum<Net>).
+/// Returns the loss of every epoch.
+template <class Net, class Loss, class Optimizer>
+std::vector<float> fit(Net& m, std::span<const float> x, std::span<const float> targets, const Loss& loss,
+                       Optimizer&& optimizer, const fit_options& options = {}) {
+  detail::check_gradient_spans<Net>("nonlin::fit", x, targets);
+  constexpr std::size_t ni = Net::inputs, no = Net::outputs;
+  const std::size_t n = x.size() / ni;
+  const std::size_t batch = options.batch_size == 0 ? n : std::min(options.batch_size, n);
+  std::vector<float> history;
+  if (n == 0) return history;
+
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  random_source rng(options.seed);
+  std::vector<float> bx(batch * ni), by(batch * no);
+  gradient_workspace<Net> ws;
+  Net g, before;
+
+  for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
+    if (options.shuffle)  // Fisher–Yates with the reproducible index draw
+      for (std::size_t i = n - 1; i > 0; --i) std::swap(order[i], order[rng.index(i + 1)]);
+    double epoch_loss = 0.0;
+    std::size_t batch_index = 0;
+    for (std::size_t first = 0; first < n; first += batch, ++batch_index) {
+      const std::size_t count = std::min(batch, n - first);
+      for (std::size_t s = 0; s < count; ++s) {
+        const std::size_t r = order[first + s];
+        std::copy_n(x.data() + r * ni, ni, bx.data() + s * ni);
+        std::copy_n(targets.data() + r * no, no, by.data() + s * no);
+      }
+      const float l = loss_and_gradient(m, std::span<const float>(bx.data(), count * ni),
+                                        std::span<const float>(by.data(), count * no), loss, g, ws);
+      if (!std::isfinite(l)) throw training_diverged(epoch, batch_index, "the loss is " + std::to_string(l));
+      if (!detail::all_finite(g)) throw training_diverged(epoch, batch_index, "the gradient is not finite");
+      before = m;
+      optimizer.step(m, g);
+      if (!detail::all_finite(m)) {
+        m = before;
+        throw training_diverged(epoch, batch_index, "a weight overflowed");
+      }
+      epoch_loss += static_cast<double>(l) * static_cast<double>(count);
+    }
+    const epoch_report report{epoch, static_cast<float>(epoch_loss / static_cast<double>(n))};
+    history.push_back(report.loss);
+    if (options.report_every != 0 && options.report_to && epoch % options.report_every == 0)
+      *options.report_to << "epoch " << epoch << "/" << options.epochs << "  loss " << report.loss << "\n";
+    if (options.on_epoch && !options.on_epoch(report)) break;
+  }
+  return history;
+}
+
+}  // namespace nonlin
