@@ -8,8 +8,13 @@ Run from anywhere:  /usr/bin/python3 tools/golden/make_activation_golden.py
 Format (read by tests/activations_golden.cpp): '#' starts a comment; numbers are written with
 float.hex() (exact, and read by strtod), or inf, -inf, nan.
   Elementwise files: one line per input, "x y32 dy32 y64 dy64", where x is a float32 value, y32
-  and dy32 are torch's float32 value and derivative, y64 and dy64 those of torch in float64 at the
-  same x (parameters rounded to float32 first, as nonlin's float template parameters are).
+  and dy32 are torch's float32 value and derivative (autograd), y64 and dy64 those of torch in
+  float64 at the same x (parameters rounded to float32 first, as nonlin's float template parameters
+  are). torch's backward of sigmoid and tanh works from the rounded output, y(1 - y) and 1 - y^2,
+  which is 0 wherever y rounds to 1 even in float64 (|x| > 18.7 for tanh): their float64
+  derivatives are therefore computed from x instead, as sigmoid(x) * sigmoid(-x) and cosh(x)^-2.
+  Likewise torch's elu computes exp(x) - 1, which is 0 for |x| < 1.1e-16 even in float64: the
+  float64 elu value is alpha * expm1(x) for x <= 0 (+ 0.0, so that elu(-0) = +0 as torch's).
   Softmax files (one per temperature T): blocks of five lines per row,
     z   n z_1 ... z_n        logits (float32)
     g   g_1 ... g_n          an upstream gradient for the backward check
@@ -61,17 +66,19 @@ def elementwise_inputs():
     return xs
 
 
-def value_and_derivative(fn, xs, dtype):
+def value_and_derivative(fn, xs, dtype, value=None, derivative=None):
     x = torch.tensor(xs, dtype=dtype, requires_grad=True)
     y = fn(x)
     y.backward(torch.ones_like(y))
-    return y.detach().tolist(), x.grad.tolist()
+    y = y.detach() if value is None else value(x.detach())
+    dy = x.grad if derivative is None else derivative(x.detach())
+    return y.tolist(), dy.tolist()
 
 
-def write_elementwise(name, description, fn32, fn64):
+def write_elementwise(name, description, fn, value64=None, derivative64=None):
     xs = elementwise_inputs()
-    y32, d32 = value_and_derivative(fn32, xs, torch.float32)
-    y64, d64 = value_and_derivative(fn64, xs, torch.float64)
+    y32, d32 = value_and_derivative(fn, xs, torch.float32)
+    y64, d64 = value_and_derivative(fn, xs, torch.float64, value64, derivative64)
     with open(os.path.join(OUT, name + '.txt'), 'w') as f:
         f.write(f'# {description}\n# torch {torch.__version__}; x y32 dy32 y64 dy64\n')
         for row in zip(xs, y32, d32, y64, d64):
@@ -103,6 +110,8 @@ def softmax_rows():
         [-INF, -INF, NAN],
         [-INF] + [f32(v) for v in rng.normal(0.0, 3.0, 32)],
     ]
+    # Both precisions must see the same inputs: the float32 values.
+    rows = [[f32(v) for v in r] for r in rows]
     grads = [[f32(v) for v in rng.normal(0.0, 1.0, len(r))] for r in rows]
     return rows, grads
 
@@ -131,17 +140,21 @@ def write_softmax(t):
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.set_num_threads(1)
-    write_elementwise('sigmoid', 'torch.sigmoid', torch.sigmoid, torch.sigmoid)
-    write_elementwise('tanh', 'torch.tanh', torch.tanh, torch.tanh)
-    write_elementwise('relu', 'torch.relu', torch.relu, torch.relu)
+    write_elementwise('sigmoid', 'torch.sigmoid; dy64 = sigmoid(x) * sigmoid(-x)', torch.sigmoid,
+                      derivative64=lambda x: torch.sigmoid(x) * torch.sigmoid(-x))
+    write_elementwise('tanh', 'torch.tanh; dy64 = cosh(x)^-2', torch.tanh,
+                      derivative64=lambda x: torch.cosh(x).pow(-2))
+    write_elementwise('relu', 'torch.relu', torch.relu)
     for slope in (0.01, 0.1):
         s = f32(slope)
         write_elementwise(f'leaky_relu_{slope:g}', f'F.leaky_relu(x, {slope:g}) (float32 slope {s.hex()})',
-                          lambda x, s=s: F.leaky_relu(x, s), lambda x, s=s: F.leaky_relu(x, s))
+                          lambda x, s=s: F.leaky_relu(x, s))
     for alpha in (1.0, 0.3):
         a = f32(alpha)
-        write_elementwise(f'elu_{alpha:g}', f'F.elu(x, {alpha:g}) (float32 alpha {a.hex()})',
-                          lambda x, a=a: F.elu(x, a), lambda x, a=a: F.elu(x, a))
+        write_elementwise(f'elu_{alpha:g}',
+                          f'F.elu(x, {alpha:g}) (float32 alpha {a.hex()}); y64 = alpha * expm1(x) for x <= 0',
+                          lambda x, a=a: F.elu(x, a),
+                          value64=lambda x, a=a: torch.where(x > 0, x, a * torch.expm1(x) + 0.0))
     for t in (0.01, 0.5, 1.0, 2.0, 5.0):
         write_softmax(t)
 

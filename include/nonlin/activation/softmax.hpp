@@ -105,8 +105,17 @@ constexpr V scaled_exp(V z, V m, simd::element_t<V> t, simd::element_t<V> invers
   // Infinite or overflowing operands make the correction NaN or huge; it is meaningless there.
   const V magnitude = simd::select<V>(correction < T(0), -correction, correction);
   correction = simd::select<V>(magnitude <= T(1), correction, simd::broadcast<V>(T(0)));
-  const V e = math::exp(a);
-  return simd::fma(e, correction, e);
+  // Where e^a is subnormal the correction would fall below its last bit; there e^(a + shift) is
+  // corrected instead (a + shift is exact: a's last bit is coarser than the sum's) and scaled back
+  // by e^-shift, so that the result is rounded once onto the subnormal grid.
+  constexpr bool single = sizeof(T) == 4;
+  constexpr T subnormal_below = single ? T(-87.33654) : T(-708.3964185322641);
+  constexpr T shift = single ? T(64) : T(512);
+  constexpr T inverse_exp_shift = single ? T(1.603810890548638e-28) : T(4.377491037053051e-223);
+  const auto subnormal = a < subnormal_below;
+  V e = math::exp(simd::select<V>(subnormal, a + shift, a));
+  e = simd::fma(e, correction, e);
+  return simd::select<V>(subnormal, e * inverse_exp_shift, e);
 }
 
 // One row in memory: max, then exponentials (stored) and their sum, then one scaling pass.
