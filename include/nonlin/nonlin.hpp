@@ -5,3 +5,4 @@
 #include <nonlin/layer.hpp>
 #include <nonlin/network.hpp>
 #include <nonlin/io/safetensors.hpp>
+#include <nonlin/describe.hpp>

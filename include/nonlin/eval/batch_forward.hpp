@@ -44,10 +44,10 @@ inline void forward_samples(const Net& net, const float* in, float* out, std::si
 
 template <class Net, execution::policy Policy = execution::automatic_policy>
 void batch_forward(const Net& net, std::span<const float> in, std::span<float> out, Policy = {}) {
-  using plan = forward_plan<Net>;
   check_batch_spans<Net>(in, out);
   const std::size_t n = in.size() / Net::inputs;
 #if defined(_OPENMP)
+  using plan = forward_plan<Net>;
   const bool threads = std::is_same_v<Policy, execution::parallel_policy> ||
                        (std::is_same_v<Policy, execution::automatic_policy> &&
                         n >= plan::parallel_threshold && !omp_in_parallel());

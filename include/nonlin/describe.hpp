@@ -1,0 +1,152 @@
+// nonlin/describe.hpp: describe<Net>(), a network's type told in words — its layers with shapes and
+// activations, the parameter count, the arithmetic per sample, the fused formula it computes and the
+// batch kernel forward uses. Every number comes from the type at compile time.
+#pragma once
+
+#include <array>
+#include <charconv>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <nonlin/eval/plan.hpp>
+
+namespace nonlin {
+
+namespace detail {
+
+inline std::string decimal(std::size_t n) { return std::to_string(n); }
+
+// The shortest decimal that reads back as the same float: 0.1f prints as 0.1, not 0.100000001.
+inline std::string shortest_decimal(float value) {
+  std::array<char, 32> buffer{};
+  const auto end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value).ptr;
+  return std::string(buffer.data(), end);
+}
+
+// How an activation is spelled: in the layer list leaky_relu(0.1), elu(α=1), softmax(T=2); in the
+// formula leaky_relu<0.1>, elu<α=1>, softmax<T=2>; in the type as C++ writes it, leaky_relu<0.1f>.
+// The parameter is found by the member each parametrised activation offers.
+enum class label_style { list, formula, type };
+
+inline std::string float_literal(float value) {
+  std::string s = shortest_decimal(value);
+  return s + (s.find_first_of(".e") == std::string::npos ? ".0f" : "f");
+}
+
+template <class A>
+std::string activation_label(label_style style) {
+  const bool type = style == label_style::type;
+  auto spell = [&](const char* key, float value) {
+    return type ? float_literal(value) : std::string(key) + shortest_decimal(value);
+  };
+  std::string parameter;
+  if constexpr (requires { A::negative_slope; })
+    parameter = spell("", A::negative_slope);
+  else if constexpr (requires { A::alpha; })
+    parameter = spell("α=", A::alpha);
+  else if constexpr (requires { A::temperature; })
+    parameter = spell("T=", A::temperature);
+  std::string label(A::name);
+  if (!parameter.empty())
+    label += style == label_style::list ? "(" + parameter + ")" : "<" + parameter + ">";
+  return label;
+}
+
+template <class A>
+constexpr bool is_identity_activation = A::name == std::string_view("identity");
+
+template <class Net>
+inline std::string network_type_name() {
+  std::string s = "network<input<" + decimal(Net::inputs) + ">";
+  [&]<std::size_t... K>(std::index_sequence<K...>) {
+    (
+        [&] {
+          using L = typename Net::template layer_type<K>;
+          using A = typename L::activation_type;
+          s += ", dense<" + decimal(L::outputs);
+          if constexpr (!is_identity_activation<A>) s += ", " + activation_label<A>(label_style::type);
+          s += ">";
+        }(),
+        ...);
+  }(std::make_index_sequence<Net::depth>{});
+  return s + ">";
+}
+
+// The function the network computes, layer by layer from the inside: W1·x + b1, then
+// tanh(W2·tanh(W1·x + b1) + b2), ... Identity layers add no wrapper.
+template <class Net>
+inline std::string fused_formula() {
+  // Written outside in: the opening of every layer from the last, x, then every closing from the first.
+  constexpr std::size_t depth = Net::depth;
+  std::array<std::string, depth> open, close;
+  [&]<std::size_t... K>(std::index_sequence<K...>) {
+    (
+        [&] {
+          using A = typename Net::template layer_type<K>::activation_type;
+          const bool wrapped = !is_identity_activation<A> || K + 1 < depth;
+          open[K] = (is_identity_activation<A> ? std::string(wrapped ? "(" : "")
+                                                : activation_label<A>(label_style::formula) + "(") +
+                    "W" + decimal(K + 1) + "·";
+          close[K] = " + b" + decimal(K + 1) + (wrapped ? ")" : "");
+        }(),
+        ...);
+  }(std::make_index_sequence<depth>{});
+  std::string text = "y = ";
+  for (std::size_t k = depth; k-- > 0;) text += open[k];
+  text += "x";
+  for (std::size_t k = 0; k < depth; ++k) text += close[k];
+  return text;
+}
+
+inline std::string pad(std::string s, std::size_t width) {
+  std::size_t shown = 0;  // characters as displayed: UTF-8 continuation bytes take no column
+  for (char c : s) shown += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  if (shown < width) s += std::string(width - shown, ' ');
+  return s;
+}
+
+template <class Net>
+inline std::string description() {
+  using plan = forward_plan<Net>;
+  std::string text = network_type_name<Net>() + "\n";
+  [&]<std::size_t... K>(std::index_sequence<K...>) {
+    (
+        [&] {
+          using L = typename Net::template layer_type<K>;
+          text += "  layer " + pad(decimal(K + 1) + ":", 4) + "dense " +
+                  pad(decimal(L::inputs) + " → " + decimal(L::outputs), 12) +
+                  pad(activation_label<typename L::activation_type>(label_style::list), 16) +
+                  decimal(L::parameter_count) + " parameters\n";
+        }(),
+        ...);
+  }(std::make_index_sequence<Net::depth>{});
+  text += "parameters: " + decimal(Net::parameter_count) + "\n";
+  text += "FLOPs per sample: " + decimal(plan::flops_per_sample) +
+          " (2·in·out per dense layer, the bias included; activations not counted: " +
+          decimal(plan::activation_evaluations) + " evaluations)\n";
+  text += fused_formula<Net>() + "\n";
+  text += "batch kernel: ";
+  text += plan::kernel == forward_kernel::registers
+              ? "registers (every layer of a " + decimal(plan::tile) + "-sample tile in registers)"
+              : "blocked (" + decimal(plan::tile) + "-sample tiles, register-blocked layers)";
+  text += "; threads from " + decimal(plan::parallel_threshold) + " samples\n";
+  return text;
+}
+
+}  // namespace detail
+
+/// A readable account of Net: one line per layer (shapes, activation with its parameters, parameter
+/// count), the parameter total, FLOPs per sample (2·in·out per dense layer; activations are counted
+/// apart, as evaluations), the fused formula and the batch kernel. Every number in it is a
+/// compile-time constant of the type; only the words are put together at run time.
+template <class Net>
+std::string describe() {
+  std::string text = detail::description<Net>();
+  // Facts that need more than the layer list (e.g. which identity runs forward merges) go here,
+  // appended after the kernel line.
+  return text;
+}
+
+}  // namespace nonlin
