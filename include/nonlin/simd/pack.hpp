@@ -141,6 +141,8 @@ constexpr V fma(V a, V b, V c) noexcept {
 #if defined(__clang__)
     if (std::is_constant_evaluated()) return a * b + c;
 #endif
+    // GCC does not fold the builtin for a NaN operand; the sum propagates it the same way.
+    if (std::is_constant_evaluated() && (a != a || b != b || c != c)) return a + b + c;
     if constexpr (sizeof(V) == 4) {
       return __builtin_fmaf(a, b, c);
     } else {
