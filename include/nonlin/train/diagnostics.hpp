@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <span>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 namespace nonlin {
@@ -18,6 +19,8 @@ struct unit_report {
   std::array<std::size_t, Net::depth> units{};       // units per layer
   std::array<std::size_t, Net::depth> dead{};        // pre-activation ≤ 0 on every sample
   std::array<double, Net::depth> saturated_share{};  // share of (unit, sample) pairs with |σ'(z)| < threshold
+  // The same among pairs with z > 0 only: ReLU's flat side (z ≤ 0) is switched off, not saturated.
+  std::array<double, Net::depth> saturated_active_share{};
 
   std::size_t hidden_dead() const noexcept {
     std::size_t d = 0;
@@ -35,6 +38,17 @@ struct unit_report {
     for (std::size_t k = 0; k + 1 < Net::depth; ++k) s += saturated_share[k] * static_cast<double>(units[k]);
     return hidden_units() ? s / static_cast<double>(hidden_units()) : 0.0;
   }
+  /// Over all hidden (unit, sample) pairs with z > 0, the share with |σ'(z)| < threshold.
+  double hidden_saturated_active_share() const noexcept {
+    std::size_t s = 0, a = 0;
+    for (std::size_t k = 0; k + 1 < Net::depth; ++k) {
+      s += saturated_active[k];
+      a += active[k];
+    }
+    return a ? static_cast<double>(s) / static_cast<double>(a) : 0.0;
+  }
+  std::array<std::size_t, Net::depth> active{};            // (unit, sample) pairs with z > 0
+  std::array<std::size_t, Net::depth> saturated_active{};  // of which |σ'(z)| < threshold
 };
 
 /// Evaluates m sample by sample and records, per layer, the dead units and the saturated share.
@@ -61,9 +75,15 @@ unit_report<Net> inspect_units(const Net& m, std::span<const float> x, float sat
       using A = typename L::activation_type;
       auto z = m.template layer<Idx>().affine(prev);
       for (std::size_t o = 0; o < L::outputs; ++o) {
-        if (z[o] > 0.0f) std::get<Idx>(alive)[o] = true;
+        if (z[o] > 0.0f) {
+          std::get<Idx>(alive)[o] = true;
+          ++r.active[Idx];
+        }
         if constexpr (A::is_elementwise)
-          if (std::abs(A::derivative(z[o])) < saturation_threshold) ++saturated[Idx];
+          if (std::abs(A::derivative(z[o])) < saturation_threshold) {
+            ++saturated[Idx];
+            if (z[o] > 0.0f) ++r.saturated_active[Idx];
+          }
       }
       L::activate(z);
       return z;
@@ -82,6 +102,8 @@ unit_report<Net> inspect_units(const Net& m, std::span<const float> x, float sat
       r.dead[Idx] = n ? d : 0;
       r.saturated_share[Idx] =
           n ? static_cast<double>(saturated[Idx]) / static_cast<double>(n * r.units[Idx]) : 0.0;
+      r.saturated_active_share[Idx] =
+          r.active[Idx] ? static_cast<double>(r.saturated_active[Idx]) / static_cast<double>(r.active[Idx]) : 0.0;
     };
     (count.template operator()<K>(), ...);
   }(std::make_index_sequence<Net::depth>{});
@@ -102,6 +124,25 @@ std::array<float, Net::depth> gradient_norms(const Net& g) {
     (one(K, g.template layer<K>()), ...);
   }(std::make_index_sequence<Net::depth>{});
   return norms;
+}
+
+/// Per layer, the units whose whole gradient (bias and every incoming weight) is exactly zero: on the
+/// batch the gradient came from, gradient descent cannot move them. A dead ReLU unit is one.
+template <class Net>
+std::array<std::size_t, Net::depth> zero_gradient_units(const Net& g) {
+  std::array<std::size_t, Net::depth> zero{};
+  [&]<std::size_t... K>(std::index_sequence<K...>) {
+    auto one = [&](std::size_t k, const auto& l) {
+      constexpr std::size_t in = std::remove_cvref_t<decltype(l)>::inputs;
+      for (std::size_t o = 0; o < l.bias.size(); ++o) {
+        bool all_zero = l.bias[o] == 0.0f;
+        for (std::size_t i = 0; i < in; ++i) all_zero = all_zero && l.weight[o * in + i] == 0.0f;
+        zero[k] += all_zero;
+      }
+    };
+    (one(K, g.template layer<K>()), ...);
+  }(std::make_index_sequence<Net::depth>{});
+  return zero;
 }
 
 /// The share of layer K's units whose incoming weight gradients (one row of the gradient) are all
