@@ -18,6 +18,7 @@
 
 #include <nonlin/eval/batch_forward.hpp>
 #include <nonlin/eval/execution.hpp>
+#include <nonlin/expr/evaluation_form.hpp>
 #include <nonlin/layer.hpp>
 
 namespace nonlin {
@@ -119,7 +120,7 @@ class network {
   /// The same with an explicit policy: execution::sequential, execution::parallel or automatic.
   template <execution::policy Policy>
   void forward(std::span<const float> in, std::span<float> out, Policy policy) const {
-    detail::batch_forward(*this, in, out, policy);
+    detail::forward_cheapest(*this, in, out, policy);  // identity runs merged where that saves FLOPs
   }
 };
 
