@@ -11,6 +11,7 @@
 #include <nonlin/expr/affine.hpp>
 #include <nonlin/expr/collapse.hpp>
 #include <nonlin/expr/evaluation_form.hpp>
+#include <nonlin/eval/plan.hpp>
 #include <nonlin/network.hpp>
 
 #include "bend.hpp"
@@ -77,21 +78,25 @@ static_assert(!nl::is_affine_v<int>);
 // ... and what collapses an affine network leaves is affine with a single layer.
 static_assert(nl::collapse_t<linear_stack_t<8>>::depth == 1 && nl::is_affine_v<nl::collapse_t<linear_stack_t<8>>>);
 
-// Claim 7: the cost model merges a run only when that costs fewer multiply-adds per sample.
-using bottleneck = network<input<256>, dense<8>, dense<256>>;  // 256·8 + 8·256 = 4096 vs 256·256 = 65536
-static_assert(nl::flops_per_sample_v<bottleneck> == 4096);
-static_assert(nl::flops_per_sample_v<nl::collapse_t<bottleneck>> == 65536);
+// Claim 7: the cost model merges a run only when that costs fewer FLOPs (2·in·out a layer) per sample.
+using bottleneck = network<input<256>, dense<8>, dense<256>>;  // 2·(256·8 + 8·256) = 8192 vs 2·256·256
+static_assert(nl::flops_per_sample_v<bottleneck> == 8192);
+static_assert(nl::flops_per_sample_v<nl::collapse_t<bottleneck>> == 131072);
 static_assert(std::is_same_v<nl::evaluation_form_t<bottleneck>, bottleneck>);
-using wide_linear = network<input<64>, dense<64>, dense<64>, dense<64>>;  // 3·64·64 = 12288 vs 4096
-static_assert(nl::flops_per_sample_v<wide_linear> == 12288);
+using wide_linear = network<input<64>, dense<64>, dense<64>, dense<64>>;  // 2·3·64·64 = 24576 vs 8192
+static_assert(nl::flops_per_sample_v<wide_linear> == 24576);
 static_assert(std::is_same_v<nl::evaluation_form_t<wide_linear>, network<input<64>, dense<64>>>);
-static_assert(nl::flops_per_sample_v<nl::evaluation_form_t<wide_linear>> == 4096);
+static_assert(nl::flops_per_sample_v<nl::evaluation_form_t<wide_linear>> == 8192);
 // Per run: the bottleneck run stays, the 4→4→4→2 run merges, the tanh layers in between stay.
 using two_runs = network<input<256>, dense<8>, dense<256, bend>, dense<4, bend>, dense<4>, dense<4>, dense<2>>;
 static_assert(std::is_same_v<nl::evaluation_form_t<two_runs>,
                              network<input<256>, dense<8>, dense<256, bend>, dense<4, bend>, dense<2>>>);
 // A tie keeps the layers: merging would change the rounding and save nothing.
-using square_pair = network<input<2>, dense<1>, dense<2>>;  // 2 + 2 = 4 vs 2·2 = 4
+using square_pair = network<input<2>, dense<1>, dense<2>>;  // 2·(2 + 2) = 8 vs 2·2·2 = 8
 static_assert(std::is_same_v<nl::evaluation_form_t<square_pair>, square_pair>);
+
+// The count is the one describe() reports for the batch kernel's plan.
+static_assert(nl::flops_per_sample_v<two_runs> == nl::detail::forward_plan<two_runs>::flops_per_sample);
+static_assert(nl::flops_per_sample_v<wide_linear> == nl::detail::forward_plan<wide_linear>::flops_per_sample);
 
 }  // namespace

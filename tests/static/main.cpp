@@ -13,13 +13,13 @@ namespace nl = nonlin;
 BOOST_AUTO_TEST_CASE(describe_collapse_names_each_run_its_shape_and_its_cost) {
   using net = nl::network<nl::input<4>, nl::dense<4>, nl::dense<4>, nl::dense<2>>;
   BOOST_TEST(nl::describe_collapse<net>() ==
-             "layers 1\u20133 (identity run) merge into one 4\u21922 layer: 40 \u2192 8 FLOPs per sample (merged)");
+             "layers 1\u20133 (identity run) merge into one 4\u21922 layer: 80 \u2192 16 FLOPs per sample (merged)");
 }
 
 BOOST_AUTO_TEST_CASE(describe_collapse_says_when_a_bottleneck_stays_unmerged) {
   using net = nl::network<nl::input<256>, nl::dense<8>, nl::dense<256>>;
   BOOST_TEST(nl::describe_collapse<net>() ==
-             "layers 1\u20132 (identity run) would merge into one 256\u2192256 layer: 4096 \u2192 65536 FLOPs per "
+             "layers 1\u20132 (identity run) would merge into one 256\u2192256 layer: 8192 \u2192 131072 FLOPs per "
              "sample (kept unmerged: cheaper)");
 }
 

@@ -1,6 +1,6 @@
 // nonlin/expr/describe_collapse.hpp: describe_collapse<Net>(), one line of text per run of identity
 // layers saying what merging it would give and what the cost model chose, e.g.
-// "layers 1–3 (identity run) merge into one 4→2 layer: 40 → 8 FLOPs per sample (merged)".
+// "layers 1–3 (identity run) merge into one 4→2 layer: 80 → 16 FLOPs per sample (merged)".
 #pragma once
 
 #include <cstddef>
@@ -11,7 +11,8 @@
 namespace nonlin {
 
 /// What collapse_t and the cost model do to Net, for describe() and for people. Layers are numbered
-/// from 1, as the lecture numbers W1, W2, W3; a FLOP here is one multiply-add (one per weight).
+/// from 1, as the lecture numbers W1, W2, W3; FLOPs are counted as describe() counts them, 2·in·out
+/// per dense layer.
 template <class Net>
   requires is_network_v<Net>
 std::string describe_collapse() {
@@ -23,8 +24,8 @@ std::string describe_collapse() {
   for (std::size_t j = 0; j < g::count; ++j) {
     const auto [first, last] = g::bounds[j];
     if (first == last) continue;
-    const std::size_t unmerged = detail::group_cost<decl::depth>(decl::widths, first, last, false);
-    const std::size_t merged = detail::group_cost<decl::depth>(decl::widths, first, last, true);
+    const std::size_t unmerged = 2 * detail::group_cost<decl::depth>(decl::widths, first, last, false);
+    const std::size_t merged = 2 * detail::group_cost<decl::depth>(decl::widths, first, last, true);
     if (!text.empty()) text += '\n';
     text += "layers " + std::to_string(first + 1) + "\u2013" + std::to_string(last + 1) +
             " (identity run)" + (chosen[first] ? " merge" : " would merge") + " into one " + std::to_string(decl::widths[first]) + "\u2192" +

@@ -27,8 +27,8 @@ constexpr std::size_t group_cost(const std::array<std::size_t, Depth + 1>& width
   return cost;
 }
 
-/// Merging a run pays only when in·out < Σ in_k·out_k: a 4→4→4→2 identity run costs 40 per sample
-/// and 8 merged, a 256→8→256 bottleneck 4096 and 65536 merged, so the bottleneck stays as it is.
+/// Merging a run pays only when in·out < Σ in_k·out_k: a 4→4→4→2 identity run costs 40 multiply-adds
+/// per sample and 8 merged, a 256→8→256 bottleneck 4096 and 65536 merged, so the bottleneck stays.
 template <class Net>
 consteval merge_plan<network_declaration<Net>::depth> cheapest_merge_plan() {
   using decl = network_declaration<Net>;
@@ -70,11 +70,12 @@ consteval std::size_t merge_cost() {
 
 }  // namespace detail
 
-/// Multiply-adds per sample of evaluating Net layer by layer (one per weight).
+/// FLOPs per sample of evaluating Net layer by layer: 2·in·out per dense layer (a multiply and an add
+/// per weight), the count describe() reports; the cost model compares these.
 template <class Net>
   requires is_network_v<Net>
 inline constexpr std::size_t flops_per_sample_v =
-    detail::plan_cost<Net, detail::merge_plan<detail::network_declaration<Net>::depth>{}>();
+    2 * detail::plan_cost<Net, detail::merge_plan<detail::network_declaration<Net>::depth>{}>();
 
 /// Net with exactly those identity runs merged that are cheaper merged; Net itself when none is.
 template <class Net>
@@ -95,7 +96,7 @@ void forward_cheapest(const Net& net, std::span<const float> in, std::span<float
     batch_forward(net, in, out, policy...);
   } else {
     constexpr auto plan = cheapest_merge_plan<Net>();
-    constexpr std::size_t saved_per_sample = flops_per_sample_v<Net> - flops_per_sample_v<form>;
+    constexpr std::size_t saved_per_sample = (flops_per_sample_v<Net> - flops_per_sample_v<form>) / 2;
     const std::size_t samples = in.size() / Net::inputs;
     if (samples * saved_per_sample <= merge_cost<Net, plan>()) {
       batch_forward(net, in, out, policy...);
