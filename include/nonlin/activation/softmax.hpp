@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <limits>
 #include <span>
@@ -118,47 +119,94 @@ constexpr V scaled_exp(V z, V m, simd::element_t<V> t, simd::element_t<V> invers
   return simd::select<V>(subnormal, e * inverse_exp_shift, e);
 }
 
-// One row in memory: max, then exponentials (stored) and their sum, then one scaling pass.
+// Horizontal max and sum as a tree of log2(lanes) shuffles: the generic reductions walk the lanes
+// one by one, a dependency chain that costs more than the rest of a 10-class row.
+template <class V, class Combine>
+inline simd::element_t<V> reduce_tree(V v, Combine combine) noexcept {
+  constexpr std::size_t lanes = simd::lanes_v<V>;
+  [&]<std::size_t... Step>(std::index_sequence<Step...>) {
+    const auto fold = [&]<std::size_t Half>(std::integral_constant<std::size_t, Half>) {
+      v = combine(v, [&]<std::size_t... I>(std::index_sequence<I...>) {
+        return V{__builtin_shufflevector(v, v, ((I + Half) % lanes)...)};
+      }(std::make_index_sequence<lanes>{}));
+    };
+    (fold(std::integral_constant<std::size_t, (lanes >> (Step + 1))>{}), ...);
+  }(std::make_index_sequence<std::bit_width(lanes) - 1>{});
+  return v[0];
+}
+
+// The first n (< lanes) elements of a row as a pack, the rest `fill`, and the way back. With
+// AVX-512 a masked move does it in one instruction (masked-off lanes are never touched, so reading
+// past the row cannot fault); elsewhere the generic element loop.
+inline simd::float_pack load_tail(const float* p, std::size_t n, float fill) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (sizeof(simd::float_pack) == 64) {
+    const __mmask16 mask = static_cast<__mmask16>((1u << n) - 1u);
+    return _mm512_mask_loadu_ps(_mm512_set1_ps(fill), mask, p);
+  }
+#endif
+  return simd::load_partial<simd::float_pack>(p, n, fill);
+}
+inline void store_tail(float* p, simd::float_pack v, std::size_t n) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (sizeof(simd::float_pack) == 64) {
+    _mm512_mask_storeu_ps(p, static_cast<__mmask16>((1u << n) - 1u), v);
+    return;
+  }
+#endif
+  simd::store_partial(p, v, n);
+}
+
+// One row in memory: max, then exponentials (stored) and their sum, then one scaling pass. The
+// tail of the row is one partial pack, filled with −inf: e^(−inf − m) = 0 adds nothing to the sum
+// (and where m is ±inf the row is NaN anyway), so short rows, such as 10 classes, stay vectorised.
 inline void softmax_row(const float* in, float* out, std::size_t n, float t) noexcept {
   using P = simd::float_pack;
   using W = widened_t<P>;
   constexpr std::size_t lanes = simd::lanes_v<P>;
   constexpr float inf = std::numeric_limits<float>::infinity();
-  if (n == 0) return;
+  const std::size_t body = n - n % lanes;
+  const std::size_t tail = n - body;
   const float inverse_t = 1.0f / t;
 
   // The maximum ignores NaN (a comparison with NaN is false); a NaN still poisons the sum below,
   // so a row holding a NaN comes out all NaN, as in torch.
-  std::size_t i = 0;
   P max_pack = simd::broadcast<P>(-inf);
-  for (; i + lanes <= n; i += lanes) {
+  for (std::size_t i = 0; i < body; i += lanes) {
     const P v = simd::load<P>(in + i);
     max_pack = simd::select<P>(v > max_pack, v, max_pack);
   }
-  float m = simd::reduce_max(max_pack);
-  for (; i < n; ++i) m = in[i] > m ? in[i] : m;
+  if (tail != 0) {
+    const P v = load_tail(in + body, tail, -inf);
+    max_pack = simd::select<P>(v > max_pack, v, max_pack);
+  }
+  const P m = simd::broadcast<P>(
+      reduce_tree(max_pack, [](P a, P b) { return simd::select<P>(a > b, a, b); }));
 
-  const P m_pack = simd::broadcast<P>(m);
   W sum_pack = {};
-  for (i = 0; i + lanes <= n; i += lanes) {
-    const P e = scaled_exp(simd::load<P>(in + i), m_pack, t, inverse_t);
+  for (std::size_t i = 0; i < body; i += lanes) {
+    const P e = scaled_exp(simd::load<P>(in + i), m, t, inverse_t);
     simd::store(out + i, e);
     sum_pack += widen(e);
   }
-  double sum = simd::reduce_add(sum_pack.low) + simd::reduce_add(sum_pack.high);
-  for (; i < n; ++i) {
-    out[i] = scaled_exp(in[i], m, t, inverse_t);
-    sum += out[i];
+  if (tail != 0) {
+    const P e = scaled_exp(load_tail(in + body, tail, -inf), m, t, inverse_t);
+    store_tail(out + body, e, tail);
+    sum_pack += widen(e);
   }
+  const double sum = reduce_tree(sum_pack.low + sum_pack.high,
+                                 [](typename W::halves a, typename W::halves b) { return a + b; });
 
   // Scaling in double by the double reciprocal rounds each probability once to float.
-  const double inverse_sum = 1.0 / sum;
-  const auto inverse_sum_half = simd::broadcast<typename W::halves>(inverse_sum);
-  const W inverse_sum_pack{inverse_sum_half, inverse_sum_half};
-  for (i = 0; i + lanes <= n; i += lanes) {
-    simd::store(out + i, narrow<P>(widen(simd::load<P>(out + i)) * inverse_sum_pack));
+  const auto inverse_sum_half = simd::broadcast<typename W::halves>(1.0 / sum);
+  const W inverse_sum{inverse_sum_half, inverse_sum_half};
+  for (std::size_t i = 0; i < body; i += lanes) {
+    simd::store(out + i, narrow<P>(widen(simd::load<P>(out + i)) * inverse_sum));
   }
-  for (; i < n; ++i) out[i] = static_cast<float>(out[i] * inverse_sum);
+  if (tail != 0) {
+    const P e = load_tail(out + body, tail, 0.0f);
+    store_tail(out + body, narrow<P>(widen(e) * inverse_sum), tail);
+  }
 }
 
 [[noreturn]] inline void throw_size_mismatch(std::string_view where, std::string_view in_name,
