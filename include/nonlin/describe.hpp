@@ -11,6 +11,7 @@
 #include <utility>
 
 #include <nonlin/eval/plan.hpp>
+#include <nonlin/expr/describe_collapse.hpp>
 
 namespace nonlin {
 
@@ -146,6 +147,7 @@ std::string describe() {
   std::string text = detail::description<Net>();
   // Facts that need more than the layer list (e.g. which identity runs forward merges) go here,
   // appended after the kernel line.
+  text += describe_collapse<Net>() + "\n";
   return text;
 }
 

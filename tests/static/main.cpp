@@ -25,5 +25,5 @@ BOOST_AUTO_TEST_CASE(describe_collapse_says_when_a_bottleneck_stays_unmerged) {
 
 BOOST_AUTO_TEST_CASE(describe_collapse_says_when_there_is_nothing_to_merge) {
   using net = nl::network<nl::input<2>, nl::dense<3>>;
-  BOOST_TEST(nl::describe_collapse<net>() == "no identity layer before another layer: nothing to merge");
+  BOOST_TEST(nl::describe_collapse<net>() == "no run of identity layers to merge");
 }

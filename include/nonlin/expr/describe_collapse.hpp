@@ -32,7 +32,7 @@ std::string describe_collapse() {
             std::to_string(decl::widths[last + 1]) + " layer: " + std::to_string(unmerged) + " \u2192 " +
             std::to_string(merged) + " FLOPs per sample" + (chosen[first] ? " (merged)" : " (kept unmerged: cheaper)");
   }
-  return text.empty() ? "no identity layer before another layer: nothing to merge" : text;
+  return text.empty() ? "no run of identity layers to merge" : text;
 }
 
 }  // namespace nonlin
