@@ -25,8 +25,15 @@ namespace nonlin {
 
 namespace detail {
 
+// Only an activation is asked whether it is elementwise: for dense<3, int> the readable message of
+// dense's static_assert must come first, not a missing member of int.
 template <class A>
-inline constexpr bool is_softmax_v = activation<A> && !A::is_elementwise;
+inline constexpr bool is_softmax_v = [] {
+  if constexpr (activation<A>)
+    return !A::is_elementwise;
+  else
+    return false;
+}();
 
 template <class Layer>
 inline constexpr bool is_softmax_layer_v = false;
