@@ -90,7 +90,7 @@ namespace detail {
 /// merging spends; caching them in the network would go stale when its weights change and would make
 /// a const network's forward write memory.
 // A multiply-add of the merge (double precision, one row at a time) measured about 16 times slower
-// than one of the float batch kernels (bench/collapse: 64-64-64-64, AVX2), so it counts 16 times.
+// than one of the float batch kernels (bench/collapse: 64-64-64-64, AVX-512), so it counts 16 times.
 inline constexpr std::size_t merge_cost_weight = 16;
 
 template <class Net, class... Policy>
