@@ -3,6 +3,7 @@
 // weights move between PyTorch and nonlin without conversion. Every defect throws nl::format_error.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstddef>
