@@ -1,10 +1,34 @@
 // nonlin/nonlin.hpp: everything nonlin offers, in one include.
 #pragma once
 
+// Activations: value, derivative and vectorised span kernels.
+#include <nonlin/activation/elu.hpp>
 #include <nonlin/activation/entropy.hpp>
 #include <nonlin/activation/identity.hpp>
+#include <nonlin/activation/leaky_relu.hpp>
+#include <nonlin/activation/relu.hpp>
+#include <nonlin/activation/sigmoid.hpp>
 #include <nonlin/activation/softmax.hpp>
+#include <nonlin/activation/tanh.hpp>
+
+// Networks as types, their fused evaluation and their description.
+#include <nonlin/describe.hpp>
 #include <nonlin/layer.hpp>
 #include <nonlin/network.hpp>
+
+// What the compiler proves: collapse of identity runs, affinity.
+#include <nonlin/expr/affine.hpp>
+#include <nonlin/expr/collapse.hpp>
+
+// Weights and tensors in safetensors files.
 #include <nonlin/io/safetensors.hpp>
-#include <nonlin/describe.hpp>
+#include <nonlin/io/tensor.hpp>
+
+// Training: gradients, losses, SGD, the fit loop, initialisers, data sets, diagnostics.
+#include <nonlin/train/datasets.hpp>
+#include <nonlin/train/diagnostics.hpp>
+#include <nonlin/train/fit.hpp>
+#include <nonlin/train/gradient.hpp>
+#include <nonlin/train/init.hpp>
+#include <nonlin/train/loss.hpp>
+#include <nonlin/train/sgd.hpp>
