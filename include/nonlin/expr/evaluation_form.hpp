@@ -89,9 +89,10 @@ namespace detail {
 /// 256 KiB, too much for a thread's stack), and only when the batch saves more multiply-adds than
 /// merging spends; caching them in the network would go stale when its weights change and would make
 /// a const network's forward write memory.
-// A multiply-add of the merge (double precision, one row at a time) measured about 16 times slower
-// than one of the float batch kernels (bench/collapse: 64-64-64-64, AVX-512), so it counts 16 times.
-inline constexpr std::size_t merge_cost_weight = 16;
+// A multiply-add of the merge (double precision, one row at a time) measured about 4 times slower
+// than one of the float batch kernels (bench/collapse, 64-64-64-64 on AVX-512: 27 against 115 G/s),
+// so it counts 4 times.
+inline constexpr std::size_t merge_cost_weight = 4;
 
 template <class Net, class... Policy>
 void forward_cheapest(const Net& net, std::span<const float> in, std::span<float> out, Policy... policy) {
