@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <fstream>
 #include <map>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -140,6 +141,24 @@ BOOST_AUTO_TEST_CASE(forward_evaluates_the_cheaper_form_and_agrees_with_torch) {
     }
   BOOST_TEST_MESSAGE("forward (batch of 64) vs torch float64: " << worst);
   BOOST_TEST(worst <= 4 * scale * 0x1p-23);
+}
+
+BOOST_AUTO_TEST_CASE(forward_merges_only_when_the_batch_pays_for_the_merge) {
+  // 4-16-16-3: 736 FLOPs per sample layer by layer, 24 merged; building the merged weights costs about
+  // as much as a handful of samples save, so one sample runs unmerged and 64 run merged.
+  const auto merged = nl::collapse(net);
+  std::vector<float> in(samples * 4), out(samples * 3), unmerged_out(samples * 3), merged_out(samples * 3);
+  for (std::size_t s = 0; s < samples; ++s)
+    for (std::size_t i = 0; i < 4; ++i) in[s * 4 + i] = input(s)[i];
+
+  const std::span<const float> one_in(in.data(), 4);
+  net.forward(one_in, std::span<float>(out.data(), 3));
+  nl::detail::batch_forward(net, one_in, std::span<float>(unmerged_out.data(), 3));
+  for (std::size_t o = 0; o < 3; ++o) BOOST_TEST(out[o] == unmerged_out[o]);
+
+  net.forward(in, out);
+  nl::detail::batch_forward(merged, in, merged_out);
+  for (std::size_t k = 0; k < out.size(); ++k) BOOST_TEST(out[k] == merged_out[k]);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
