@@ -19,6 +19,11 @@
 // What the compiler proves: collapse of identity runs, affinity.
 #include <nonlin/expr/affine.hpp>
 #include <nonlin/expr/collapse.hpp>
+#include <nonlin/expr/describe_collapse.hpp>
+#include <nonlin/expr/evaluation_form.hpp>
+#include <nonlin/expr/network_expression.hpp>
+#include <nonlin/expr/print.hpp>
+#include <nonlin/expr/witness.hpp>
 
 // Weights and tensors in safetensors files.
 #include <nonlin/io/safetensors.hpp>
