@@ -43,6 +43,7 @@ struct font {
   color fill = colors::text;
   bool bold = false;
   double rotate = 0;  // degrees, clockwise, about the text's position
+  bool halo = false;  // a white outline under the glyphs, so that text over data stays readable
 };
 
 namespace detail {
@@ -166,6 +167,7 @@ class svg {
     if (f.align != anchor::start) body_ += " text-anchor=\"" + std::string(anchors[static_cast<int>(f.align)]) + "\"";
     if (f.fill != colors::black) body_ += " fill=\"" + f.fill.text() + "\"";
     if (f.bold) body_ += " font-weight=\"bold\"";
+    if (f.halo) body_ += " stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\"";
     if (f.rotate != 0)
       body_ += " transform=\"rotate(" + detail::number(f.rotate) + " " + detail::number(at.x) + " " +
                detail::number(at.y) + ")\"";
