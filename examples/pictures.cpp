@@ -15,10 +15,6 @@
 #include <filesystem>
 #include <functional>
 #include <limits>
-#include <string>
-#include <utility>
-#include <vector>
-
 #include <nonlin/activation/elu.hpp>
 #include <nonlin/activation/entropy.hpp>
 #include <nonlin/activation/identity.hpp>
@@ -37,6 +33,9 @@
 #include <nonlin/viz/legend.hpp>
 #include <nonlin/viz/plot.hpp>
 #include <nonlin/viz/svg.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace nl = nonlin;
 namespace ds = nonlin::datasets;
@@ -51,8 +50,7 @@ constexpr float learning_rate = 0.5f;
 constexpr std::size_t epochs = 500;
 
 template <std::size_t K, class Hidden = nl::tanh>
-using lecture_net =
-    nl::network<nl::input<2>, nl::dense<K, Hidden>, nl::dense<2, Hidden>, nl::dense<1, nl::sigmoid>>;
+using lecture_net = nl::network<nl::input<2>, nl::dense<K, Hidden>, nl::dense<2, Hidden>, nl::dense<1, nl::sigmoid>>;
 
 template <class Net>
 float train(Net& m, const ds::dataset& d) {
@@ -203,8 +201,8 @@ void draw_grid(viz::plot& p, const point_map& f, double opacity = 1.0) {
         const double t = -grid_extent + 2 * grid_extent * i / 60.0;
         line.push_back(f(family == 0 ? viz::point{c, t} : viz::point{t, c}));
       }
-      p.line(line, {.stroke = family == 0 ? x1_lines : x2_lines, .stroke_width = k == 0 ? 2.2 : 0.8,
-                    .opacity = opacity});
+      p.line(line,
+             {.stroke = family == 0 ? x1_lines : x2_lines, .stroke_width = k == 0 ? 2.2 : 0.8, .opacity = opacity});
     }
 }
 
@@ -267,8 +265,7 @@ void fold(picture_directory& out, const Net& m, const ds::dataset& d, float accu
       stage{&identity, {-1.6, 1.6}, {-1.6, 1.6}, "the input plane x", "x\u2081", "x\u2082"},
       stage{&linear, zx, zy, "Wx: rotate, scale, shear", "(Wx)\u2081", "(Wx)\u2082"},
       stage{&affine, zx, zy, "Wx + b: translate by b", "(Wx + b)\u2081", "(Wx + b)\u2082"},
-      stage{&bent, {-1.1, 1.1}, {-1.1, 1.1}, "tanh(Wx + b): bend", "tanh(Wx + b)\u2081",
-            "tanh(Wx + b)\u2082"}};
+      stage{&bent, {-1.1, 1.1}, {-1.1, 1.1}, "tanh(Wx + b): bend", "tanh(Wx + b)\u2081", "tanh(Wx + b)\u2082"}};
   viz::svg doc(4 * square_panel_width, square_panel_height + 28);
   for (std::size_t k = 0; k < stages.size(); ++k) {
     const auto& s = stages[k];
@@ -288,7 +285,8 @@ void fold(picture_directory& out, const Net& m, const ds::dataset& d, float accu
   }
   viz::legend_row(doc, {16, square_panel_height + 12}, fold_key);
   char caption[96];
-  std::snprintf(caption, sizeof caption, "first layer of the trained 2-2-2-1 (accuracy %.3f)", static_cast<double>(accuracy));
+  std::snprintf(caption, sizeof caption, "first layer of the trained 2-2-2-1 (accuracy %.3f)",
+                static_cast<double>(accuracy));
   doc.text({4 * square_panel_width - 12, square_panel_height + 16}, caption, {.size = 11, .align = viz::anchor::end});
   out.write(doc, "fold.svg");
 }
@@ -303,8 +301,11 @@ void hidden_panel(viz::svg& doc, viz::frame where, const Net& m, const ds::datas
   const auto& last = m.template layer<2>();
   viz::plot p(doc, where, {-1.1, 1.1}, {-1.1, 1.1});
   p.title(title);
-  p.cells(viz::sample([&](double h1, double h2) { return last(std::array<double, 2>{h1, h2})[0]; }, {-1.1, 1.1},
-                      {-1.1, 1.1}, 44, 44));
+  p.cells(viz::sample(
+      [&](double h1, double h2) {
+        return last(std::array<double, 2>{h1, h2})[0];
+      },
+      {-1.1, 1.1}, {-1.1, 1.1}, 44, 44));
   draw_grid(p, to_hidden, 0.45);
   draw_data(p, d, to_hidden, 1.8);
   const double w1 = last.weight[0], w2 = last.weight[1], c = last.bias[0], norm = std::hypot(w1, w2);
@@ -337,7 +338,8 @@ std::pair<viz::range, viz::range> data_range(const ds::dataset& d) {
     lo_x = std::min(lo_x, d.x[2 * i]), hi_x = std::max(hi_x, d.x[2 * i]);
     lo_y = std::min(lo_y, d.x[2 * i + 1]), hi_y = std::max(hi_y, d.x[2 * i + 1]);
   }
-  const double half = 0.5 * std::max(hi_x - lo_x, hi_y - lo_y) + 0.3, cx = (lo_x + hi_x) / 2.0, cy = (lo_y + hi_y) / 2.0;
+  const double half = 0.5 * std::max(hi_x - lo_x, hi_y - lo_y) + 0.3, cx = (lo_x + hi_x) / 2.0,
+               cy = (lo_y + hi_y) / 2.0;
   return {{cx - half, cx + half}, {cy - half, cy + half}};
 }
 
@@ -378,7 +380,10 @@ void circles(picture_directory& out) {
   hidden_panel(hidden, panel(0), m2, d, with_accuracy("2-2-2-1", a2));
   hidden_panel(hidden, panel(1), m3, d, with_accuracy("2-3-2-1", a3));
   hidden_panel(hidden, panel(2), m4, d, with_accuracy("2-4-2-1", a4));
-  const std::vector<viz::legend_entry> key{fold_key[0], fold_key[1], fold_key[2], fold_key[3],
+  const std::vector<viz::legend_entry> key{fold_key[0],
+                                           fold_key[1],
+                                           fold_key[2],
+                                           fold_key[3],
                                            {"output layer's line", {.stroke = viz::colors::black, .stroke_width = 2}}};
   viz::legend_row(hidden, {16, square_panel_height + 12}, key);
   out.write(hidden, "hidden.svg");
@@ -386,9 +391,9 @@ void circles(picture_directory& out) {
 
 // The other data sets: two units in the first layer against four.
 void more_boundaries(picture_directory& out) {
-  const std::array<std::pair<const char*, ds::dataset>, 3> sets{
-      std::pair{"xor", ds::xor_clusters(samples, 2)}, std::pair{"moons", ds::moons(samples, 3)},
-      std::pair{"spirals", ds::spirals(samples, 4)}};
+  const std::array<std::pair<const char*, ds::dataset>, 3> sets{std::pair{"xor", ds::xor_clusters(samples, 2)},
+                                                                std::pair{"moons", ds::moons(samples, 3)},
+                                                                std::pair{"spirals", ds::spirals(samples, 4)}};
   viz::svg doc(3 * square_panel_width, 2 * square_panel_height + 28);
   for (std::size_t k = 0; k < sets.size(); ++k) {
     const auto& [name, d] = sets[k];

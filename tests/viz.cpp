@@ -4,7 +4,13 @@
 // error that names the path.
 #define BOOST_TEST_MODULE viz
 #include <boost/test/unit_test.hpp>
-
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
 #include <nonlin/activation/sigmoid.hpp>
 #include <nonlin/network.hpp>
 #include <nonlin/viz/contour.hpp>
@@ -13,14 +19,6 @@
 #include <nonlin/viz/plot.hpp>
 #include <nonlin/viz/scale.hpp>
 #include <nonlin/viz/svg.hpp>
-
-#include <charconv>
-#include <cmath>
-#include <cstddef>
-#include <filesystem>
-#include <fstream>
-#include <limits>
-#include <map>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -48,7 +46,8 @@ void check_character_data(const std::string& s) {
   BOOST_TEST_REQUIRE(s.find('<') == std::string::npos, "raw '<' in " << s);
   for (std::size_t at = s.find('&'); at != std::string::npos; at = s.find('&', at + 1)) {
     bool entity = false;
-    for (const char* e : {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"}) entity = entity || s.compare(at, std::strlen(e), e) == 0;
+    for (const char* e : {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"})
+      entity = entity || s.compare(at, std::strlen(e), e) == 0;
     BOOST_TEST_REQUIRE(entity, "bare '&' in " << s);
   }
 }
@@ -67,8 +66,10 @@ std::vector<element> parse(const std::string& doc) {
     const std::size_t lt = doc.find('<', at);
     const std::string between = doc.substr(at, lt == std::string::npos ? std::string::npos : lt - at);
     check_character_data(between);
-    if (!open.empty()) out[open.back()].text += between;
-    else BOOST_TEST_REQUIRE(between.find_first_not_of(" \n") == std::string::npos, "text outside the root");
+    if (!open.empty())
+      out[open.back()].text += between;
+    else
+      BOOST_TEST_REQUIRE(between.find_first_not_of(" \n") == std::string::npos, "text outside the root");
     if (lt == std::string::npos) break;
     const std::size_t gt = doc.find('>', lt);
     BOOST_TEST_REQUIRE(gt != std::string::npos);
@@ -76,7 +77,8 @@ std::vector<element> parse(const std::string& doc) {
     at = gt + 1;
     if (tag.starts_with("/")) {
       BOOST_TEST_REQUIRE(!open.empty(), "end tag </" << tag.substr(1) << "> with nothing open");
-      BOOST_TEST_REQUIRE(out[open.back()].name == tag.substr(1), "<" << out[open.back()].name << "> closed by <" << tag << ">");
+      BOOST_TEST_REQUIRE(out[open.back()].name == tag.substr(1),
+                         "<" << out[open.back()].name << "> closed by <" << tag << ">");
       open.pop_back();
       continue;
     }
@@ -95,7 +97,9 @@ std::vector<element> parse(const std::string& doc) {
       const std::size_t close = tag.find('"', eq + 2);
       BOOST_TEST_REQUIRE(close != std::string::npos);
       const std::string name = tag.substr(i, eq - i), value = tag.substr(eq + 2, close - eq - 2);
-      BOOST_TEST_REQUIRE(name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-12") == std::string::npos, "attribute " << name);
+      BOOST_TEST_REQUIRE(
+          name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-12") == std::string::npos,
+          "attribute " << name);
       check_character_data(value);
       BOOST_TEST_REQUIRE(e.attributes.emplace(name, value).second, "attribute " << name << " twice");
       i = close + 1;
@@ -124,9 +128,8 @@ double number(const element& e, const std::string& attribute) { return std::stod
 
 // Every attribute that holds a number (or a list of them) parses completely as a finite number.
 void check_numbers(const std::vector<element>& elements) {
-  static const std::set<std::string> numeric{"x",  "y",  "width",     "height",       "cx",     "cy", "r",
-                                             "x1", "y1", "x2",        "y2",           "font-size",
-                                             "stroke-width", "opacity"};
+  static const std::set<std::string> numeric{"x",  "y",  "width", "height", "cx",        "cy",           "r",
+                                             "x1", "y1", "x2",    "y2",     "font-size", "stroke-width", "opacity"};
   for (const auto& e : elements)
     for (const auto& [name, value] : e.attributes) {
       if (e.name == "svg" && (name == "width" || name == "height")) continue;
@@ -170,8 +173,9 @@ viz::svg every_mark() {
   p.vline(0, {.stroke = viz::colors::axis});
   const std::vector<float> xy{0, 0, 1, 0.5f, -1, -0.5f}, labels{0, 1, 1};
   p.points(xy, labels);
-  const std::vector<viz::legend_entry> legend{{"curve", {.stroke = viz::colors::blue}},
-                                              {"class 1", {.fill = viz::class_color(1)}, viz::legend_entry::shape::dot}};
+  const std::vector<viz::legend_entry> legend{
+      {"curve", {.stroke = viz::colors::blue}},
+      {"class 1", {.fill = viz::class_color(1)}, viz::legend_entry::shape::dot}};
   p.legend(legend);
   viz::plot bars(doc, {320, 0, 320, 300}, {-0.5, 3.5}, {0, 1});
   const std::vector<float> heights{0.1f, 0.6f, 0.2f, 0.1f};
@@ -187,7 +191,7 @@ BOOST_AUTO_TEST_CASE(a_figure_with_every_mark_is_well_formed_xml_whose_numbers_p
   const std::string text = every_mark().str();
   const auto elements = parse(text);
   check_numbers(elements);
-  BOOST_TEST(count(elements, "clipPath") == 2u);  // one per plot
+  BOOST_TEST(count(elements, "clipPath") == 2u);          // one per plot
   BOOST_TEST(count(elements, "circle") == 3u + 1u + 1u);  // the points and a dot in each legend
   BOOST_TEST(text.find("nan") == std::string::npos);
   BOOST_TEST(text.find("inf") == std::string::npos);
@@ -226,7 +230,8 @@ BOOST_AUTO_TEST_CASE(points_draw_one_circle_per_sample_in_its_class_colour) {
 
 BOOST_AUTO_TEST_CASE(non_finite_coordinates_leave_gaps_not_broken_numbers) {
   viz::svg doc(100, 100);
-  const std::vector<viz::point> line{{0, 0}, {1, 1}, {not_a_number, 2}, {3, 3}, {4, 4}, {5, 5}, {6, not_a_number}, {7, 7}};
+  const std::vector<viz::point> line{{0, 0}, {1, 1}, {not_a_number, 2}, {3, 3},
+                                     {4, 4}, {5, 5}, {6, not_a_number}, {7, 7}};
   doc.polyline(line, {.stroke = viz::colors::black});  // two runs of two or more, one lone point
   doc.circle({not_a_number, 1}, 2);
   doc.rect(0, 0, std::numeric_limits<double>::infinity(), 1);
@@ -251,7 +256,8 @@ BOOST_AUTO_TEST_CASE(numbers_have_at_most_two_decimals_and_no_negative_zero) {
 BOOST_AUTO_TEST_CASE(ticks_are_round_numbers_inside_the_range) {
   const auto unit = viz::ticks({0, 1}, 5);
   BOOST_TEST(unit.size() == 6u);
-  for (std::size_t k = 0; k < unit.size(); ++k) BOOST_TEST(unit[k] == 0.2 * static_cast<double>(k), boost::test_tools::tolerance(1e-12));
+  for (std::size_t k = 0; k < unit.size(); ++k)
+    BOOST_TEST(unit[k] == 0.2 * static_cast<double>(k), boost::test_tools::tolerance(1e-12));
   BOOST_TEST(viz::tick_label(unit[3], 0.2) == "0.6");
   const auto wide = viz::ticks({-1.6, 1.6}, 5);
   BOOST_TEST(wide.front() == -1.5);

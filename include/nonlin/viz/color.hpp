@@ -19,8 +19,8 @@ struct color {
 
   static constexpr color none() noexcept { return {0, 0, 0, false}; }
   static constexpr color rgb(std::uint32_t hex) noexcept {
-    return {static_cast<std::uint8_t>(hex >> 16), static_cast<std::uint8_t>(hex >> 8),
-            static_cast<std::uint8_t>(hex), true};
+    return {static_cast<std::uint8_t>(hex >> 16), static_cast<std::uint8_t>(hex >> 8), static_cast<std::uint8_t>(hex),
+            true};
   }
 
   /// "#rrggbb", or "none".

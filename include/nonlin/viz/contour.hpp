@@ -6,10 +6,9 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
-#include <vector>
-
 #include <nonlin/viz/field.hpp>
 #include <nonlin/viz/svg.hpp>
+#include <vector>
 
 namespace nonlin::viz {
 

@@ -4,12 +4,11 @@
 #pragma once
 
 #include <cstddef>
+#include <nonlin/viz/scale.hpp>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <nonlin/viz/scale.hpp>
 
 namespace nonlin::viz {
 
@@ -52,9 +51,8 @@ field sample(F&& f, range x, range y, std::size_t columns, std::size_t rows) {
 /// Output `output` of a two-input network at every cell centre: for a sigmoid output, the
 /// probability of class 1, whose 0.5 contour is the decision boundary.
 template <class Net>
-  requires(Net::inputs == 2)
-field sample_network(const Net& m, range x, range y, std::size_t columns, std::size_t rows,
-                     std::size_t output = 0) {
+requires(Net::inputs == 2) field
+    sample_network(const Net& m, range x, range y, std::size_t columns, std::size_t rows, std::size_t output = 0) {
   if (output >= Net::outputs)
     throw std::invalid_argument("nonlin::viz::sample_network: the network has no output " + std::to_string(output));
   field out = detail::empty_field(x, y, columns, rows, "nonlin::viz::sample_network");

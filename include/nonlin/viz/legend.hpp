@@ -2,10 +2,9 @@
 // filled square) and a legend laid out in one row under a figure, where it covers no data.
 #pragma once
 
+#include <nonlin/viz/svg.hpp>
 #include <span>
 #include <string>
-
-#include <nonlin/viz/svg.hpp>
 
 namespace nonlin::viz {
 
@@ -28,9 +27,15 @@ inline double estimated_text_width(const std::string& s, double size) {
 /// The entry's mark in a 20 × 12 pixel box whose left middle is `at`.
 inline void legend_symbol(svg& doc, const legend_entry& e, point at) {
   switch (e.kind) {
-    case legend_entry::shape::line: doc.line(at, {at.x + 18, at.y}, e.style); break;
-    case legend_entry::shape::dot: doc.circle({at.x + 9, at.y}, 3.5, e.style); break;
-    case legend_entry::shape::swatch: doc.rect(at.x + 3, at.y - 5, 12, 10, e.style); break;
+    case legend_entry::shape::line:
+      doc.line(at, {at.x + 18, at.y}, e.style);
+      break;
+    case legend_entry::shape::dot:
+      doc.circle({at.x + 9, at.y}, 3.5, e.style);
+      break;
+    case legend_entry::shape::swatch:
+      doc.rect(at.x + 3, at.y - 5, 12, 10, e.style);
+      break;
   }
 }
 }  // namespace detail

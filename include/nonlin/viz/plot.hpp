@@ -6,18 +6,17 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <span>
-#include <stdexcept>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include <nonlin/viz/color.hpp>
 #include <nonlin/viz/contour.hpp>
 #include <nonlin/viz/field.hpp>
 #include <nonlin/viz/legend.hpp>
 #include <nonlin/viz/scale.hpp>
 #include <nonlin/viz/svg.hpp>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace nonlin::viz {
 
@@ -80,19 +79,24 @@ class plot {
     }
     for (double v : yt) {
       marks.push_back({point{area_.x - 4, y_(v)}, point{area_.x, y_(v)}});
-      doc_->text({area_.x - 6, y_(v) + 3.5}, tick_label(v, step(yt)), {.size = 10, .align = anchor::end, .fill = colors::axis});
+      doc_->text({area_.x - 6, y_(v) + 3.5}, tick_label(v, step(yt)),
+                 {.size = 10, .align = anchor::end, .fill = colors::axis});
     }
     doc_->segments(marks, {.stroke = colors::axis});
-    if (!x_label.empty()) doc_->text({area_.x + area_.width / 2, bottom + 31}, x_label, {.size = 11, .align = anchor::middle});
+    if (!x_label.empty())
+      doc_->text({area_.x + area_.width / 2, bottom + 31}, x_label, {.size = 11, .align = anchor::middle});
     if (!y_label.empty())
-      doc_->text({panel_.x + 12, area_.y + area_.height / 2}, y_label, {.size = 11, .align = anchor::middle, .rotate = -90});
+      doc_->text({panel_.x + 12, area_.y + area_.height / 2}, y_label,
+                 {.size = 11, .align = anchor::middle, .rotate = -90});
   }
 
   /// Light lines at the ticks, drawn under whatever comes next.
   void grid(std::size_t tick_count = 5) {
     std::vector<std::array<point, 2>> lines;
-    for (double v : ticks(x_.data, tick_count)) lines.push_back({point{x_(v), area_.y}, point{x_(v), area_.y + area_.height}});
-    for (double v : ticks(y_.data, tick_count)) lines.push_back({point{area_.x, y_(v)}, point{area_.x + area_.width, y_(v)}});
+    for (double v : ticks(x_.data, tick_count))
+      lines.push_back({point{x_(v), area_.y}, point{x_(v), area_.y + area_.height}});
+    for (double v : ticks(y_.data, tick_count))
+      lines.push_back({point{area_.x, y_(v)}, point{area_.x + area_.width, y_(v)}});
     doc_->segments(lines, {.stroke = colors::grid});
   }
 
@@ -178,8 +182,8 @@ class plot {
           while (end < f.columns && bands[r * f.columns + end] == wanted) ++end;
           const point a = to_pixels({f.x.lo + static_cast<double>(c) * f.cell_width(),
                                      f.y.lo + static_cast<double>(r + 1) * f.cell_height()});
-          const point b = to_pixels({f.x.lo + static_cast<double>(end) * f.cell_width(),
-                                     f.y.lo + static_cast<double>(r) * f.cell_height()});
+          const point b = to_pixels(
+              {f.x.lo + static_cast<double>(end) * f.cell_width(), f.y.lo + static_cast<double>(r) * f.cell_height()});
           doc_->rect(a.x, a.y, b.x - a.x, b.y - a.y);
           c = end;
         }

@@ -47,7 +47,8 @@ inline std::vector<double> ticks(range r, std::size_t count = 5) {
 inline std::string tick_label(double value, double step) {
   int decimals = 0;
   if (step > 0 && std::isfinite(step))
-    while (decimals < 6 && std::fabs(step * std::pow(10.0, decimals) - std::round(step * std::pow(10.0, decimals))) > 1e-6)
+    while (decimals < 6 &&
+           std::fabs(step * std::pow(10.0, decimals) - std::round(step * std::pow(10.0, decimals))) > 1e-6)
       ++decimals;
   char text[64];
   auto [end, ec] = std::to_chars(text, text + sizeof text, value, std::chars_format::fixed, decimals);

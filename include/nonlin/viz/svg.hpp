@@ -10,13 +10,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nonlin/viz/color.hpp>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-
-#include <nonlin/viz/color.hpp>
 
 namespace nonlin::viz {
 
@@ -71,11 +70,21 @@ inline std::string escape(std::string_view text) {
   s.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': s += "&amp;"; break;
-      case '<': s += "&lt;"; break;
-      case '>': s += "&gt;"; break;
-      case '"': s += "&quot;"; break;
-      case '\'': s += "&apos;"; break;
+      case '&':
+        s += "&amp;";
+        break;
+      case '<':
+        s += "&lt;";
+        break;
+      case '>':
+        s += "&gt;";
+        break;
+      case '"':
+        s += "&quot;";
+        break;
+      case '\'':
+        s += "&apos;";
+        break;
       default:
         if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') s += c;
     }
@@ -104,16 +113,15 @@ class svg {
   double height() const noexcept { return height_; }
 
   void rect(double x, double y, double w, double h, const paint& p = {}) {
-    if (!(detail::finite(x) && detail::finite(y) && detail::finite(w) && detail::finite(h)) || w < 0 || h < 0)
-      return;
-    body_ += "<rect x=\"" + detail::number(x) + "\" y=\"" + detail::number(y) + "\" width=\"" +
-             detail::number(w) + "\" height=\"" + detail::number(h) + "\"" + attributes(p) + "/>\n";
+    if (!(detail::finite(x) && detail::finite(y) && detail::finite(w) && detail::finite(h)) || w < 0 || h < 0) return;
+    body_ += "<rect x=\"" + detail::number(x) + "\" y=\"" + detail::number(y) + "\" width=\"" + detail::number(w) +
+             "\" height=\"" + detail::number(h) + "\"" + attributes(p) + "/>\n";
   }
 
   void line(point a, point b, const paint& p) {
     if (!detail::finite(a) || !detail::finite(b)) return;
-    body_ += "<line x1=\"" + detail::number(a.x) + "\" y1=\"" + detail::number(a.y) + "\" x2=\"" +
-             detail::number(b.x) + "\" y2=\"" + detail::number(b.y) + "\"" + attributes(p) + "/>\n";
+    body_ += "<line x1=\"" + detail::number(a.x) + "\" y1=\"" + detail::number(a.y) + "\" x2=\"" + detail::number(b.x) +
+             "\" y2=\"" + detail::number(b.y) + "\"" + attributes(p) + "/>\n";
   }
 
   /// A connected line through the points; a non-finite point ends one polyline and the next finite
@@ -130,8 +138,12 @@ class svg {
           if (i > first) body_ += ' ';
           body_ += detail::number(points[i].x) + "," + detail::number(points[i].y);
         }
-        body_ += "\"" + attributes(paint{.fill = p.fill.value_or(color::none()), .stroke = p.stroke,
-                                         .stroke_width = p.stroke_width, .opacity = p.opacity, .dash = p.dash}) +
+        body_ += "\"" +
+                 attributes(paint{.fill = p.fill.value_or(color::none()),
+                                  .stroke = p.stroke,
+                                  .stroke_width = p.stroke_width,
+                                  .opacity = p.opacity,
+                                  .dash = p.dash}) +
                  "/>\n";
       }
       first = last;
@@ -143,13 +155,16 @@ class svg {
     std::string d;
     for (const auto& [a, b] : list) {
       if (!detail::finite(a) || !detail::finite(b)) continue;
-      d += "M" + detail::number(a.x) + " " + detail::number(a.y) + "L" + detail::number(b.x) + " " +
-           detail::number(b.y);
+      d +=
+          "M" + detail::number(a.x) + " " + detail::number(a.y) + "L" + detail::number(b.x) + " " + detail::number(b.y);
     }
     if (d.empty()) return;
     body_ += "<path d=\"" + d + "\"" +
-             attributes(paint{.fill = color::none(), .stroke = p.stroke, .stroke_width = p.stroke_width,
-                              .opacity = p.opacity, .dash = p.dash}) +
+             attributes(paint{.fill = color::none(),
+                              .stroke = p.stroke,
+                              .stroke_width = p.stroke_width,
+                              .opacity = p.opacity,
+                              .dash = p.dash}) +
              "/>\n";
   }
 
