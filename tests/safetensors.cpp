@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include <nonlin/io/safetensors.hpp>
+#include <nonlin/io/tensor.hpp>
 #include <nonlin/network.hpp>
 
 namespace nl = nonlin;
@@ -519,4 +520,25 @@ BOOST_AUTO_TEST_CASE(a_file_that_cannot_be_written_is_reported) {
                           BOOST_TEST_MESSAGE(e.what());
                           return std::string(e.what()).find("nonlin::save_safetensors") != std::string::npos;
                         });
+}
+
+BOOST_AUTO_TEST_CASE(read_tensor_gives_the_shape_and_values_of_one_tensor) {
+  temp_dir dir;
+  write_tensors(dir / "t.safetensors", valid_tensors());
+  const nl::tensor t = nl::read_tensor(dir / "t.safetensors", "0.weight");
+  BOOST_TEST((t.shape == std::vector<std::size_t>{3, 2}));
+  BOOST_TEST((t.values == std::vector<float>{1, 2, 3, 4, 5, 6}));
+}
+
+BOOST_AUTO_TEST_CASE(read_tensor_of_a_missing_name_lists_the_tensors_there_are) {
+  temp_dir dir;
+  write_tensors(dir / "t.safetensors", valid_tensors());
+  try {
+    (void)nl::read_tensor(dir / "t.safetensors", "inputs");
+    BOOST_ERROR("read_tensor found a tensor that is not there");
+  } catch (const nl::format_error& e) {
+    const std::string message = e.what();
+    BOOST_TEST(message.find("no tensor \"inputs\"") != std::string::npos, message);
+    BOOST_TEST(message.find("0.bias, 0.weight, 1.bias, 1.weight") != std::string::npos, message);
+  }
 }

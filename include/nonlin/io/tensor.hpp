@@ -19,7 +19,8 @@ struct tensor {
 };
 
 /// Reads tensor `name` from `path`; throws nl::format_error when the file is malformed, the tensor
-/// is missing (the message lists the tensors there are) or its dtype is not F32, F64, F16 or BF16.
+/// is missing (the message lists the tensors there are), its dtype is not F32, F64, F16 or BF16, or a
+/// value is not finite (as for weights).
 inline tensor read_tensor(const std::filesystem::path& path, const std::string& name) {
   namespace st = detail::safetensors;
   const auto file = st::open(path);
