@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include <nonlin/describe.hpp>
 #include <nonlin/expr/describe_collapse.hpp>
 #include <nonlin/network.hpp>
 
@@ -26,4 +27,11 @@ BOOST_AUTO_TEST_CASE(describe_collapse_says_when_a_bottleneck_stays_unmerged) {
 BOOST_AUTO_TEST_CASE(describe_collapse_says_when_there_is_nothing_to_merge) {
   using net = nl::network<nl::input<2>, nl::dense<3>>;
   BOOST_TEST(nl::describe_collapse<net>() == "no run of identity layers to merge");
+}
+
+BOOST_AUTO_TEST_CASE(describe_ends_with_what_merging_does) {
+  using net = nl::network<nl::input<4>, nl::dense<4>, nl::dense<4>, nl::dense<2>>;
+  const std::string text = nl::describe<net>();
+  BOOST_TEST_MESSAGE(text);
+  BOOST_TEST(text.ends_with(nl::describe_collapse<net>() + "\n"));
 }

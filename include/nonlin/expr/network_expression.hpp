@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include <boost/hana/at.hpp>
 #include <boost/hana/fold_left.hpp>
 #include <boost/hana/range.hpp>
 #include <boost/hana/type.hpp>
