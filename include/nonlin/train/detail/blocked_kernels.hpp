@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <type_traits>
 
 #include <nonlin/simd/pack.hpp>
 
@@ -15,8 +16,10 @@ using lane_pack = simd::float_pack;
 
 // The sum of one pack's lanes by halving: log2(lanes) shuffle-and-add steps. (GCC 12's
 // _mm512_reduce_add_ps trips -Wmaybe-uninitialized inside its own header, hence vector shuffles.)
-inline float lane_sum(lane_pack v) noexcept {
-  if constexpr (simd::lanes_v<lane_pack> == 16) {
+// A template, so that the 16-lane shuffles are only instantiated on targets with 16-lane packs.
+template <class P = lane_pack>
+inline float lane_sum(P v) noexcept {
+  if constexpr (simd::lanes_v<P> == 16) {
     v += __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
     v += __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11);
     v += __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
@@ -31,27 +34,28 @@ inline float lane_sum(lane_pack v) noexcept {
 // lane_of_pack16).
 // A transposing add tree: 15 adds and 30 two-source shuffles for 16 sums, against 4 dependent
 // shuffle-add pairs per lane_sum.
-inline lane_pack lane_sums16(const lane_pack (&p)[16]) noexcept {
-  static_assert(simd::lanes_v<lane_pack> == 16);
-  lane_pack r8[8];
+template <class P = lane_pack>
+  requires(simd::lanes_v<P> == 16)
+inline P lane_sums16(const P (&p)[16]) noexcept {
+  P r8[8];
   for (int k = 0; k < 8; ++k) {  // 256-bit halves: a.lo+a.hi | b.lo+b.hi
-    const lane_pack a = p[k], b = p[k + 8];
+    const P a = p[k], b = p[k + 8];
     r8[k] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) +
             __builtin_shufflevector(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
   }
-  lane_pack r4[4];
+  P r4[4];
   for (int k = 0; k < 4; ++k) {  // 128-bit quarters
-    const lane_pack a = r8[k], b = r8[k + 4];
+    const P a = r8[k], b = r8[k + 4];
     r4[k] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27) +
             __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
   }
-  lane_pack r2[2];
+  P r2[2];
   for (int k = 0; k < 2; ++k) {  // 64-bit halves of each 128-bit quarter
-    const lane_pack a = r4[k], b = r4[k + 2];
+    const P a = r4[k], b = r4[k + 2];
     r2[k] = __builtin_shufflevector(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29) +
             __builtin_shufflevector(a, b, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
   }
-  const lane_pack a = r2[0], b = r2[1];
+  const P a = r2[0], b = r2[1];
   return __builtin_shufflevector(a, b, 0, 2, 16, 18, 4, 6, 20, 22, 8, 10, 24, 26, 12, 14, 28, 30) +
          __builtin_shufflevector(a, b, 1, 3, 17, 19, 5, 7, 21, 23, 9, 11, 25, 27, 13, 15, 29, 31);
 }
@@ -134,7 +138,9 @@ inline void weight_gradient_kernel(const lane_pack* delta, const lane_pack* x, f
     }
   }
   if constexpr (simd::lanes_v<lane_pack> == 16 && RI == 4 && RO == 4) {
-    const lane_pack sums = lane_sums16(reinterpret_cast<const lane_pack(&)[16]>(acc));
+    // acc's type depends on RO and RI, which keeps this call out of non-16-lane targets.
+    using pack = std::remove_cvref_t<decltype(acc[0][0])>;
+    const lane_pack sums = lane_sums16(reinterpret_cast<const pack(&)[16]>(acc));
 #pragma GCC unroll 4
     for (std::size_t r = 0; r < RO; ++r)
 #pragma GCC unroll 4
