@@ -27,8 +27,7 @@ static_assert(!nl::is_affine_v<lecture_net>, "one tanh is enough to break affini
 
 static void heading(const char* title) { std::printf("\n== %s ==\n", title); }
 
-int main(int argc, char** argv) {
-  const std::filesystem::path golden = argc > 1 ? argv[1] : NONLIN_SOURCE_DIR "/tests/golden/networks";
+static int tour(const std::filesystem::path& golden) {
 
   heading("1. Activation functions are types");
   for (float x : {-2.0f, 0.0f, 2.0f})
@@ -95,5 +94,17 @@ int main(int argc, char** argv) {
   nl::fit(w, circles.x, circles.y, nl::mse{}, nl::sgd{.learning_rate = 0.5f},
           nl::fit_options{.epochs = 300, .batch_size = 32, .seed = 7});
   std::printf("accuracy after 300 epochs of SGD (MSE, learning rate 0.5): %.3f\n", nl::datasets::accuracy(w, circles));
-  std::printf("\nMore: examples/activations, examples/collapse, examples/experiments; docs/ for the details.\n");
+  std::printf("\nMore: examples/activations, examples/collapse, examples/experiments, examples/pictures;\n"
+              "docs/ for the details.\n");
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  const std::filesystem::path golden = argc > 1 ? argv[1] : NONLIN_SOURCE_DIR "/tests/golden/networks";
+  try {
+    return tour(golden);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tour: %s\n", e.what());
+    return 1;
+  }
 }
