@@ -225,6 +225,86 @@ BOOST_AUTO_TEST_CASE(apply_rows_is_apply_on_every_row) {
   BOOST_TEST((out == batch_at_two));
 }
 
+// Rows of up to 16 classes are normalised 16 at a time, one row per SIMD lane; every row of such a
+// batch, the last rows that do not fill a tile included, gets exactly what value() gives it.
+template <std::size_t Length>
+void check_short_rows_against_value(std::mt19937& gen) {
+  std::normal_distribution<float> logit(0.0f, 6.0f);
+  for (std::size_t rows : {1u, 15u, 16u, 17u, 40u}) {
+    std::vector<float> in(rows * Length), out(in.size());
+    for (float& z : in) z = logit(gen);
+    nl::softmax<0.5f>::apply_rows(in, out, Length);
+    for (std::size_t r = 0; r < rows; ++r) {
+      std::array<float, Length> row{};
+      std::copy_n(in.begin() + static_cast<std::ptrdiff_t>(r * Length), Length, row.begin());
+      const auto expected = nl::softmax<0.5f>::value(row);
+      std::array<float, Length> single{};
+      nl::softmax<0.5f>::apply(row, single);
+      for (std::size_t i = 0; i < Length; ++i) {
+        BOOST_TEST(out[r * Length + i] == expected[i], "length " << Length << ", row " << r << " of " << rows);
+        BOOST_TEST(ulp_distance(out[r * Length + i], single[i]) <= 1);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(short_rows_in_a_batch_get_the_lane_wise_result_of_value) {
+  std::mt19937 gen(9);
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (check_short_rows_against_value<I + 1>(gen), ...);
+  }(std::make_index_sequence<16>{});
+}
+
+BOOST_AUTO_TEST_CASE(special_rows_in_a_batch_behave_as_in_torch_and_leave_their_neighbours_alone) {
+  // Short rows (4 and 10 classes, normalised lane-wise) and long ones (40, one row at a time).
+  for (std::size_t length : {4u, 10u, 40u}) {
+    const std::vector<std::vector<float>> specials{{infinity, 1.0f, 2.0f},
+                                                   {-infinity, -infinity, -infinity},
+                                                   {1.0f, not_a_number, 2.0f},
+                                                   {-infinity, 1.0f, -infinity, 1.0f}};
+    std::vector<float> in;
+    for (std::size_t r = 0; r < 20; ++r) {
+      std::vector<float> row(length, -infinity);
+      if (r % 5 == 4) {
+        std::copy(specials[r / 5].begin(), specials[r / 5].end(), row.begin());
+      } else {
+        for (std::size_t i = 0; i < length; ++i) row[i] = static_cast<float>((i * 7 + r) % 5);
+      }
+      in.insert(in.end(), row.begin(), row.end());
+    }
+    std::vector<float> out(in.size());
+    nl::softmax<>::apply_rows(in, out, length, 0.5f);
+    for (std::size_t r = 0; r < 20; ++r) {
+      const auto first = out.begin() + static_cast<std::ptrdiff_t>(r * length);
+      const std::vector<float> p(first, first + static_cast<std::ptrdiff_t>(length));
+      const auto nan_count = std::count_if(p.begin(), p.end(), [](float x) { return std::isnan(x); });
+      if (r % 5 == 4 && r / 5 < 3) {
+        BOOST_TEST(nan_count == static_cast<std::ptrdiff_t>(length), "length " << length << ", row " << r);
+      } else if (r % 5 == 4) {
+        BOOST_TEST(p[1] == 0.5f);
+        BOOST_TEST(p[3] == 0.5f);
+        BOOST_TEST(p[0] == 0.0f);
+      } else {
+        const std::vector<float> row(in.begin() + static_cast<std::ptrdiff_t>(r * length),
+                                     in.begin() + static_cast<std::ptrdiff_t>((r + 1) * length));
+        const auto expected = softmax_of(row, 0.5f);
+        for (std::size_t i = 0; i < length; ++i) BOOST_TEST(ulp_distance(p[i], expected[i]) <= 1);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_subnormal_temperature_picks_the_largest_logits) {
+  // 1/T overflows for a subnormal T; the kernels divide by T instead, in every path.
+  const float t = std::numeric_limits<float>::denorm_min();
+  for (std::size_t length : {3u, 40u}) {
+    std::vector<float> in(length * 17), out(in.size());
+    for (std::size_t k = 0; k < in.size(); ++k) in[k] = static_cast<float>(k % length == 1 || k % length == 2);
+    nl::softmax<>::apply_rows(in, out, length, t);
+    for (std::size_t k = 0; k < in.size(); ++k) BOOST_TEST(out[k] == (in[k] == 1.0f ? 0.5f : 0.0f));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(mismatched_sizes_are_rejected_with_both_sizes) {
   std::vector<float> in(5), out(4);
   try {

@@ -3,6 +3,7 @@
 // for the fused network kernel (each SIMD lane a sample), constexpr evaluation and the backward map.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -14,6 +15,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <nonlin/eval/transpose.hpp>
 #include <nonlin/math/exp.hpp>
 #include <nonlin/simd/pack.hpp>
 
@@ -37,10 +39,6 @@ struct widened_float_pack {
     high += other.high;
     return *this;
   }
-  friend constexpr widened_float_pack operator*(const widened_float_pack& a,
-                                                const widened_float_pack& b) noexcept {
-    return {a.low * b.low, a.high * b.high};
-  }
 };
 
 template <class V>
@@ -50,12 +48,22 @@ constexpr auto widen(V x) noexcept {
   } else if constexpr (simd::is_pack_v<V> && sizeof(simd::element_t<V>) == 4) {
     using W = widened_float_pack<V>;
     using F = simd::vec<float, W::half>;
-    return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      const F low = __builtin_shufflevector(x, x, I...);
-      const F high = __builtin_shufflevector(x, x, (I + W::half)...);
-      return W{__builtin_convertvector(low, typename W::halves),
-               __builtin_convertvector(high, typename W::halves)};
+    const auto halves = [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return std::pair<F, F>{__builtin_shufflevector(x, x, I...),
+                             __builtin_shufflevector(x, x, (I + W::half)...)};
     }(std::make_index_sequence<W::half>{});
+#if defined(__AVX512F__)
+    // g++ 12 converts a generic 8-float half in two 128-bit pieces; one vcvtps2pd does it (the
+    // all-ones zero-mask form, because the unmasked one reads an undefined vector, which -Wall flags).
+    if constexpr (sizeof(V) == 64) {
+      if (!std::is_constant_evaluated()) {
+        return W{_mm512_maskz_cvtps_pd(static_cast<__mmask8>(-1), halves.first),
+                 _mm512_maskz_cvtps_pd(static_cast<__mmask8>(-1), halves.second)};
+      }
+    }
+#endif
+    return W{__builtin_convertvector(halves.first, typename W::halves),
+             __builtin_convertvector(halves.second, typename W::halves)};
   } else {
     return x;
   }
@@ -78,45 +86,99 @@ constexpr V narrow(const widened_t<V>& w) noexcept {
   }
 }
 
-template <class W>
-constexpr W reciprocal(const W& w) noexcept {
-  if constexpr (requires { w.low; }) {
-    return {1.0 / w.low, 1.0 / w.high};
-  } else {
-    return simd::broadcast<W>(1) / w;
-  }
-}
+// The temperature as the kernels use it: a = d·(1/T) costs a multiplication where d/T would cost
+// a division. 1/T would overflow for a subnormal T; such a temperature is divided by instead.
+template <class T>
+struct temperature_factors {
+  T t;
+  T inverse_t;
+  constexpr explicit temperature_factors(T temperature) noexcept
+      : t(temperature), inverse_t(divides() ? T(0) : T(1) / temperature) {}
+  constexpr bool divides() const noexcept { return t < std::numeric_limits<T>::min(); }
+};
 
 // e^((z − m)/t) for z <= m. The argument is formed as (z − m)/t, not z/t − m/t: z − m is exact
 // whenever z and m are within a factor of two (Sterbenz) and otherwise rounded once, and it never
 // overflows where z/t would (z = 3e38, t = 0.01); z/t − m/t instead rounds twice and then cancels.
 // Even one rounding matters: e^a turns an absolute error δ in a into a relative error δ, and with
-// |a| up to ~100 that is ~100 ULP. So both rounding errors (of z − m, by TwoSum, and of the
-// division, exactly by an fma) are carried along and applied as the first-order factor (1 + δ).
-template <class V>
-constexpr V scaled_exp(V z, V m, simd::element_t<V> t, simd::element_t<V> inverse_t) noexcept {
+// |a| up to ~100 that is ~100 ULP. So both rounding errors, of z − m (TwoSum) and of a = d·(1/t)
+// (the fma gives d − a·t exactly, so the error of 1/t itself is caught too), are carried along as
+// a tail and joined to the exponential's range reduction, where they cost one fma and one add.
+// The tail is clamped to ±2^-10 (the largest genuine tail is |a|·2^-22 ≈ 2.5e-5): where z − m or
+// a overflow, or z is −inf, it is NaN or meaningless, and e^a is then 0 anyway.
+template <bool Divides, class V>
+constexpr V scaled_exp(V z, V m, temperature_factors<simd::element_t<V>> t) noexcept {
   using T = simd::element_t<V>;
   const V d = z - m;
   const V m_part = d - z;  // TwoSum: how much of −m, and of z, made it into d
   const V z_part = d - m_part;
   const V rounding = (z - z_part) + (-m - m_part);
-  const V a = d / t;
-  const V remainder = simd::fma(-a, simd::broadcast<V>(t), d);
-  V correction = (remainder + rounding) * inverse_t;
-  // Infinite or overflowing operands make the correction NaN or huge; it is meaningless there.
-  const V magnitude = simd::select<V>(correction < T(0), -correction, correction);
-  correction = simd::select<V>(magnitude <= T(1), correction, simd::broadcast<V>(T(0)));
-  // Where e^a is subnormal the correction would fall below its last bit; there e^(a + shift) is
-  // corrected instead (a + shift is exact: a's last bit is coarser than the sum's) and scaled back
-  // by e^-shift, so that the result is rounded once onto the subnormal grid.
-  constexpr bool single = sizeof(T) == 4;
-  constexpr T subnormal_below = single ? T(-87.33654) : T(-708.3964185322641);
-  constexpr T shift = single ? T(64) : T(512);
-  constexpr T inverse_exp_shift = single ? T(1.603810890548638e-28) : T(4.377491037053051e-223);
-  const auto subnormal = a < subnormal_below;
-  V e = math::exp(simd::select<V>(subnormal, a + shift, a));
-  e = simd::fma(e, correction, e);
-  return simd::select<V>(subnormal, e * inverse_exp_shift, e);
+  const V a = Divides ? d / t.t : d * t.inverse_t;
+  const V remainder = simd::fma(-a, simd::broadcast<V>(t.t), d);
+  V tail = Divides ? (remainder + rounding) / t.t : (remainder + rounding) * t.inverse_t;
+  constexpr T bound = T(0x1p-10);
+  tail = math::detail::max(math::detail::min(tail, simd::broadcast<V>(bound)), simd::broadcast<V>(-bound));
+  return math::detail::exp_nonpositive(a, tail);
+}
+
+// Every exponential of a row divided by their sum s, each probability rounded once. For float, 1/s
+// is computed in double and split into float parts high + low (together 48 bits of it), and
+// e·high + e·low is one fma: the same result as rounding the double product e·(1/s), at the cost
+// of two float operations instead of four conversions. Doubles take 1/s as it is.
+template <class V>
+struct reciprocal_parts {
+  V high{};
+  V low{};
+
+  constexpr reciprocal_parts(V high_part, V low_part) noexcept : high(high_part), low(low_part) {}
+  constexpr explicit reciprocal_parts(const widened_t<V>& sum) noexcept {
+    if constexpr (requires { sum.low; }) {
+      const typename widened_t<V>::halves one = simd::broadcast<typename widened_t<V>::halves>(1);
+      const widened_t<V> inverse{one / sum.low, one / sum.high};
+      high = narrow<V>(inverse);
+      const widened_t<V> high_wide = widen(high);
+      low = narrow<V>(widened_t<V>{inverse.low - high_wide.low, inverse.high - high_wide.high});
+    } else if constexpr (std::is_same_v<simd::element_t<V>, float>) {
+      const double inverse = 1.0 / sum;
+      high = static_cast<V>(inverse);
+      low = static_cast<V>(inverse - static_cast<double>(high));
+    } else {
+      high = simd::broadcast<V>(1) / sum;
+      low = V{};
+    }
+  }
+  constexpr V times(V e) const noexcept {
+    if constexpr (std::is_same_v<simd::element_t<V>, float>) {
+      return simd::fma(e, high, e * low);
+    } else {
+      return e * high;
+    }
+  }
+};
+
+// Softmax across the N elements of z, separately in every lane; see softmax::apply_lanes.
+template <bool Divides, class V, std::size_t N>
+constexpr void softmax_lanes(std::array<V, N>& z, temperature_factors<simd::element_t<V>> t) noexcept {
+  if constexpr (N > 0) {
+    V m = z[0];
+    for (std::size_t i = 1; i < N; ++i) m = simd::select<V>(z[i] > m, z[i], m);
+    widened_t<V> sum{};
+    for (std::size_t i = 0; i < N; ++i) {
+      z[i] = scaled_exp<Divides>(z[i], m, t);
+      sum += widen(z[i]);
+    }
+    const reciprocal_parts<V> inverse_sum(sum);
+    for (std::size_t i = 0; i < N; ++i) z[i] = inverse_sum.times(z[i]);
+  }
+}
+template <class V, std::size_t N>
+constexpr void softmax_lanes(std::array<V, N>& z, simd::element_t<V> temperature) noexcept {
+  const temperature_factors<simd::element_t<V>> t(temperature);
+  if (t.divides()) {
+    softmax_lanes<true>(z, t);
+  } else {
+    softmax_lanes<false>(z, t);
+  }
 }
 
 // Horizontal max and sum as a tree of log2(lanes) shuffles: the generic reductions walk the lanes
@@ -157,57 +219,98 @@ inline void store_tail(float* p, simd::float_pack v, std::size_t n) noexcept {
   simd::store_partial(p, v, n);
 }
 
-// One row in memory: max, then exponentials (stored) and their sum, then one scaling pass. The
-// tail of the row is one partial pack, filled with −inf: e^(−inf − m) = 0 adds nothing to the sum
-// (and where m is ±inf the row is NaN anyway), so short rows, such as 10 classes, stay vectorised.
-inline void softmax_row(const float* in, float* out, std::size_t n, float t) noexcept {
+// One row in memory, in three passes: the maximum; the exponentials, stored, and their sum; one
+// scaling pass. The tail of the row is one partial pack, filled with −inf: e^(−inf − m) = 0 adds
+// nothing to the sum (and where m is ±inf the row is NaN anyway), so short rows stay vectorised.
+template <bool Divides>
+inline void softmax_row(const float* in, float* out, std::size_t n,
+                        temperature_factors<float> t) noexcept {
   using P = simd::float_pack;
   using W = widened_t<P>;
   constexpr std::size_t lanes = simd::lanes_v<P>;
   constexpr float inf = std::numeric_limits<float>::infinity();
   const std::size_t body = n - n % lanes;
   const std::size_t tail = n - body;
-  const float inverse_t = 1.0f / t;
 
-  // The maximum ignores NaN (a comparison with NaN is false); a NaN still poisons the sum below,
-  // so a row holding a NaN comes out all NaN, as in torch.
-  P max_pack = simd::broadcast<P>(-inf);
-  for (std::size_t i = 0; i < body; i += lanes) {
-    const P v = simd::load<P>(in + i);
-    max_pack = simd::select<P>(v > max_pack, v, max_pack);
+  // Two running maxima, so that the max instructions' latency overlaps. A NaN may or may not
+  // become the maximum; either way it poisons the sum below, so a row holding a NaN comes out all
+  // NaN, as in torch.
+  P max_even = simd::broadcast<P>(-inf);
+  P max_odd = max_even;
+  std::size_t i = 0;
+  for (; i + 2 * lanes <= body; i += 2 * lanes) {
+    max_even = math::detail::max(simd::load<P>(in + i), max_even);
+    max_odd = math::detail::max(simd::load<P>(in + i + lanes), max_odd);
   }
-  if (tail != 0) {
-    const P v = load_tail(in + body, tail, -inf);
-    max_pack = simd::select<P>(v > max_pack, v, max_pack);
-  }
+  if (i < body) max_even = math::detail::max(simd::load<P>(in + i), max_even);
+  if (tail != 0) max_odd = math::detail::max(load_tail(in + body, tail, -inf), max_odd);
   const P m = simd::broadcast<P>(
-      reduce_tree(max_pack, [](P a, P b) { return simd::select<P>(a > b, a, b); }));
+      reduce_tree(math::detail::max(max_even, max_odd), [](P a, P b) { return math::detail::max(a, b); }));
 
   W sum_pack = {};
-  for (std::size_t i = 0; i < body; i += lanes) {
-    const P e = scaled_exp(simd::load<P>(in + i), m, t, inverse_t);
+  for (i = 0; i < body; i += lanes) {
+    const P e = scaled_exp<Divides>(simd::load<P>(in + i), m, t);
     simd::store(out + i, e);
     sum_pack += widen(e);
   }
   if (tail != 0) {
-    const P e = scaled_exp(load_tail(in + body, tail, -inf), m, t, inverse_t);
+    const P e = scaled_exp<Divides>(load_tail(in + body, tail, -inf), m, t);
     store_tail(out + body, e, tail);
     sum_pack += widen(e);
   }
   const double sum = reduce_tree(sum_pack.low + sum_pack.high,
                                  [](typename W::halves a, typename W::halves b) { return a + b; });
 
-  // Scaling in double by the double reciprocal rounds each probability once to float.
-  const auto inverse_sum_half = simd::broadcast<typename W::halves>(1.0 / sum);
-  const W inverse_sum{inverse_sum_half, inverse_sum_half};
-  for (std::size_t i = 0; i < body; i += lanes) {
-    simd::store(out + i, narrow<P>(widen(simd::load<P>(out + i)) * inverse_sum));
-  }
-  if (tail != 0) {
-    const P e = load_tail(out + body, tail, 0.0f);
-    store_tail(out + body, narrow<P>(widen(e) * inverse_sum), tail);
+  const reciprocal_parts<float> scalar_parts(sum);  // a scalar division, then broadcast
+  const reciprocal_parts<P> inverse_sum(simd::broadcast<P>(scalar_parts.high),
+                                        simd::broadcast<P>(scalar_parts.low));
+  for (i = 0; i < body; i += lanes) simd::store(out + i, inverse_sum.times(simd::load<P>(out + i)));
+  if (tail != 0) store_tail(out + body, inverse_sum.times(load_tail(out + body, tail, 0.0f)), tail);
+}
+
+inline void softmax_row(const float* in, float* out, std::size_t n, float temperature) noexcept {
+  const temperature_factors<float> t(temperature);
+  if (t.divides()) {
+    softmax_row<true>(in, out, n, t);
+  } else {
+    softmax_row<false>(in, out, n, t);
   }
 }
+
+// Rows of Width <= 16 floats, a tile of `lanes` rows at a time: the tile is transposed into Width
+// packs (one per class, one row per lane), normalised lane-wise as apply_lanes does, and
+// transposed back. A row of 10 would fill only 10 of 16 lanes of a pack, and its max and sum would
+// each need a shuffle tree; across lanes every instruction does useful work. The last rows that do
+// not fill a tile are padded with zero rows in a buffer, so every row gets the same arithmetic.
+template <std::size_t Width>
+void softmax_short_rows(const float* in, float* out, std::size_t rows, float temperature) noexcept {
+  constexpr std::size_t tile = kernel_lanes;
+  const temperature_factors<float> t(temperature);
+  const auto normalise = [&](std::array<kernel_pack, Width>& z) {
+    if (t.divides()) {
+      softmax_lanes<true>(z, t);
+    } else {
+      softmax_lanes<false>(z, t);
+    }
+  };
+  std::size_t r = 0;
+  for (; r + tile <= rows; r += tile) {
+    auto z = load_transposed<Width>(in + r * Width);
+    normalise(z);
+    store_transposed<Width>(z, out + r * Width);
+  }
+  if (r < rows) {
+    std::array<float, tile * Width> buffer{};
+    const std::size_t count = (rows - r) * Width;
+    std::copy(in + r * Width, in + r * Width + count, buffer.begin());
+    auto z = load_transposed<Width>(buffer.data());
+    normalise(z);
+    store_transposed<Width>(z, buffer.data());
+    std::copy(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(count), out + r * Width);
+  }
+}
+
+inline constexpr std::size_t longest_short_row = 16;
 
 [[noreturn]] inline void throw_size_mismatch(std::string_view where, std::string_view in_name,
                                              std::size_t in_size, std::string_view out_name,
@@ -236,8 +339,20 @@ inline void softmax_rows(std::span<const float> in, std::span<float> out, std::s
                                 " elements are not a whole number of rows of " +
                                 std::to_string(row_length));
   }
+  const std::size_t rows = in.size() / row_length;
+  if (row_length <= longest_short_row) {
+    [&]<std::size_t... Width>(std::index_sequence<Width...>) {
+      ((row_length == Width + 1 ? softmax_short_rows<Width + 1>(in.data(), out.data(), rows, t) : void()), ...);
+    }(std::make_index_sequence<longest_short_row>{});
+    return;
+  }
+  const temperature_factors<float> factors(t);
   for (std::size_t r = 0; r < in.size(); r += row_length) {
-    softmax_row(in.data() + r, out.data() + r, row_length, t);
+    if (factors.divides()) {
+      softmax_row<true>(in.data() + r, out.data() + r, row_length, factors);
+    } else {
+      softmax_row<false>(in.data() + r, out.data() + r, row_length, factors);
+    }
   }
 }
 
@@ -300,21 +415,7 @@ struct softmax {
   /// lane j of z[0..N) is the logit row of sample j. V is float, double or a pack of either.
   template <class V, std::size_t N>
   static constexpr void apply_lanes(std::array<V, N>& z) noexcept {
-    using T = simd::element_t<V>;
-    using W = detail::widened_t<V>;
-    if constexpr (N > 0) {
-      constexpr T t = static_cast<T>(Temperature);
-      constexpr T inverse_t = T(1) / t;
-      V m = z[0];
-      for (std::size_t i = 1; i < N; ++i) m = simd::select<V>(z[i] > m, z[i], m);
-      W sum{};
-      for (std::size_t i = 0; i < N; ++i) {
-        z[i] = detail::scaled_exp(z[i], m, t, inverse_t);
-        sum += detail::widen(z[i]);
-      }
-      const W inverse_sum = detail::reciprocal(sum);
-      for (std::size_t i = 0; i < N; ++i) z[i] = detail::narrow<V>(detail::widen(z[i]) * inverse_sum);
-    }
+    detail::softmax_lanes(z, static_cast<simd::element_t<V>>(Temperature));
   }
 
   /// softmax(z / T) as a new array; constexpr, so usable in static_assert.

@@ -86,20 +86,38 @@ struct ln2_reduction {
   V n;
   V r;
 };
+// The constants of the reduction in the element type T.
+template <class T>
+struct ln2_constants {
+  static constexpr bool single = sizeof(T) == 4;
+  static constexpr T log2e = T(1.44269504088896340736);
+  // ln2 split in a part with trailing zero bits (n·ln2_hi is exact) and the remainder.
+  static constexpr T ln2_hi = single ? T(0.693359375) : T(0.693147180369123816490);
+  static constexpr T ln2_lo = single ? T(-2.12194440e-4) : T(1.90821492927058770002e-10);
+  // Adding the shifter inside the fma rounds x·log2e to an integer in the same step.
+  static constexpr T shifter = single ? T(12582912.0) : T(6755399441055744.0);
+};
+
 template <class V>
 constexpr ln2_reduction<V> reduce_by_ln2(V x) noexcept {
-  using T = simd::element_t<V>;
-  constexpr bool single = sizeof(T) == 4;
-  constexpr T log2e = T(1.44269504088896340736);
-  // ln2 split in a part with trailing zero bits (n·ln2_hi is exact) and the remainder.
-  constexpr T ln2_hi = single ? T(0.693359375) : T(0.693147180369123816490);
-  constexpr T ln2_lo = single ? T(-2.12194440e-4) : T(1.90821492927058770002e-10);
-  // Adding the shifter inside the fma rounds x·log2e to an integer in the same step.
-  constexpr T shifter = single ? T(12582912.0) : T(6755399441055744.0);
-  const V shifted = simd::fma(x, simd::broadcast<V>(log2e), simd::broadcast<V>(shifter));
-  const V n = shifted - shifter;
-  V r = simd::fma(n, simd::broadcast<V>(-ln2_hi), x);
-  r = simd::fma(n, simd::broadcast<V>(-ln2_lo), r);
+  using c = ln2_constants<simd::element_t<V>>;
+  const V shifted = simd::fma(x, simd::broadcast<V>(c::log2e), simd::broadcast<V>(c::shifter));
+  const V n = shifted - c::shifter;
+  V r = simd::fma(n, simd::broadcast<V>(-c::ln2_hi), x);
+  r = simd::fma(n, simd::broadcast<V>(-c::ln2_lo), r);
+  return {shifted, n, r};
+}
+
+// The reduction of x + tail, where tail is a rounding error carried along (|tail| far below 1):
+// n comes from x alone; x − n·ln2_hi is exact, and the tail joins ln2's low part in one fma, so r
+// is still rounded once and e^(x + tail) keeps the tail instead of losing it below x's last bit.
+template <class V>
+constexpr ln2_reduction<V> reduce_by_ln2(V x, V tail) noexcept {
+  using c = ln2_constants<simd::element_t<V>>;
+  const V shifted = simd::fma(x, simd::broadcast<V>(c::log2e), simd::broadcast<V>(c::shifter));
+  const V n = shifted - c::shifter;
+  const V r = simd::fma(n, simd::broadcast<V>(-c::ln2_hi), x) +
+              simd::fma(n, simd::broadcast<V>(-c::ln2_lo), tail);
   return {shifted, n, r};
 }
 
@@ -174,6 +192,16 @@ template <class V, class Accuracy = simd::element_t<V>>
 constexpr V exp_bounded(V x) noexcept {
   const auto reduction = reduce_by_ln2(x);
   return scale_by_exp2(exp_polynomial<V, Accuracy>(reduction.r), reduction);
+}
+
+// e^(x + tail) for x <= 0 or NaN and |tail| <= 2^-10, rounded once: below the underflow
+// threshold (x = −inf included) it is +0 whatever the tail. The caller knows x cannot overflow, so
+// only the lower end is clamped.
+template <class V>
+constexpr V exp_nonpositive(V x, V tail) noexcept {
+  using T = simd::element_t<V>;
+  const auto reduction = reduce_by_ln2(max(simd::broadcast<V>(exp_limits<T>::lowest), x), tail);
+  return scale_by_exp2(exp_polynomial(reduction.r), reduction);
 }
 
 }  // namespace detail
