@@ -170,6 +170,30 @@ inline constexpr double exp_taylor_coefficients[] = {
     1.0 / 40320.0,      1.0 / 5040.0,      1.0 / 720.0,      1.0 / 120.0,     1.0 / 24.0,
     1.0 / 6.0,          0.5,               1.0,              1.0};
 
+// p·2^n for an integral-valued n with |n| <= 2·max exponent, rounded once (see scale_by_exp2).
+template <class V>
+constexpr V multiply_by_exp2(V p, V n) noexcept {
+#if defined(__AVX512F__)
+  if constexpr (simd::is_pack_v<V> && sizeof(V) == 64) {
+    if (!std::is_constant_evaluated()) {
+      if constexpr (sizeof(simd::element_t<V>) == 4) {
+        return _mm512_maskz_scalef_ps(static_cast<__mmask16>(-1), p, n);
+      } else {
+        return _mm512_maskz_scalef_pd(static_cast<__mmask8>(-1), p, n);
+      }
+    }
+  }
+#endif
+  using T = simd::element_t<V>;
+  using I = simd::int_lane_t<V>;
+  constexpr int mantissa_bits = sizeof(T) == 4 ? 23 : 52;
+  constexpr simd::int_for<T> bias = sizeof(T) == 4 ? 127 : 1023;
+  const I k = simd::convert<I>(n);
+  const I half = k >> 1;
+  return p * simd::from_bits<V>(static_cast<I>((half + bias) << mantissa_bits)) *
+         simd::from_bits<V>(static_cast<I>((k - half + bias) << mantissa_bits));
+}
+
 // e^r for |r| <= ln2/2, to the accuracy of the element type Accuracy (float: relative error below
 // 2^-28; double: below 2^-57). Evaluating a float result in double lanes needs only the former.
 template <class V, class Accuracy = simd::element_t<V>>
@@ -212,10 +236,13 @@ template <class V>
 constexpr V exp(V x) noexcept {
   using T = simd::element_t<V>;
   using limits = detail::exp_limits<T>;
-  // Clamped to the overflow threshold rather than beyond it: a constant expression may not
-  // overflow, so +inf is selected explicitly.
-  const V y = detail::exp_bounded(detail::clamp(x, limits::lowest, limits::overflow));
-  return simd::select<V>(x > limits::overflow, simd::broadcast<V>(std::numeric_limits<T>::infinity()), y);
+  if (std::is_constant_evaluated()) {
+    // A constant expression may not overflow: clamp to the threshold and select +inf instead.
+    const V y = detail::exp_bounded(detail::clamp(x, limits::lowest, limits::overflow));
+    return simd::select<V>(x > limits::overflow, simd::broadcast<V>(std::numeric_limits<T>::infinity()), y);
+  }
+  // The final scaling overflows to +inf exactly above the threshold (tested for every float).
+  return detail::exp_bounded(detail::clamp(x, limits::lowest, limits::highest));
 }
 
 }  // namespace nonlin::math

@@ -23,38 +23,44 @@ inline constexpr double expm1_taylor_coefficients[] = {
     1.0 / 362880.0,      1.0 / 40320.0,      1.0 / 5040.0,      1.0 / 720.0,      1.0 / 120.0,
     1.0 / 24.0,          1.0 / 6.0,          0.5};
 
-// expm1(r) for |r| <= ln2/2: r plus r² times a Taylor polynomial, so that the leading term r is
-// exact and the result keeps full relative accuracy as r → 0 (subnormal r included).
-template <class V>
-constexpr V expm1_polynomial(V r) noexcept {
+// (expm1(r) − r)/r² = 1/2 + r/6 + r²/24 + ..., the part of expm1 that rounding barely touches.
+// For float, Terms coefficients: 7 (up to r^8/8!) truncate below 2^-30 relative to expm1(r) for
+// |r| <= ln2/2; 6 below 2^-27, enough where expm1 is then added to 1 or more (tanh, sigmoid).
+template <class V, int Terms = 7>
+constexpr V expm1_quotient(V r) noexcept {
   using T = simd::element_t<V>;
   V q;
   if constexpr (sizeof(T) == 4) {
-    // Terms up to r^8/8!: truncation below 2^-30 relative for |r| <= ln2/2.
-    q = simd::broadcast<V>(T(1.0 / 40320));
-    q = simd::fma(q, r, simd::broadcast<V>(T(1.0 / 5040)));
-    q = simd::fma(q, r, simd::broadcast<V>(T(1.0 / 720)));
-    q = simd::fma(q, r, simd::broadcast<V>(T(1.0 / 120)));
-    q = simd::fma(q, r, simd::broadcast<V>(T(1.0 / 24)));
-    q = simd::fma(q, r, simd::broadcast<V>(T(1.0 / 6)));
-    q = simd::fma(q, r, simd::broadcast<V>(T(0.5)));
+    static_assert(Terms == 6 || Terms == 7);
+    constexpr double coefficients[] = {1.0 / 40320, 1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5};
+    constexpr int first = 7 - Terms;
+    q = simd::broadcast<V>(T(coefficients[first]));
+#pragma GCC unroll 8
+    for (int i = first + 1; i < 7; ++i) q = simd::fma(q, r, simd::broadcast<V>(T(coefficients[i])));
   } else {
     // Terms up to r^14/14!: truncation below 2^-60 relative.
     q = simd::broadcast<V>(T(expm1_taylor_coefficients[0]));
 #pragma GCC unroll 16
     for (int i = 1; i < 13; ++i) q = simd::fma(q, r, simd::broadcast<V>(T(expm1_taylor_coefficients[i])));
   }
-  return simd::fma(r * r, q, r);
+  return q;
+}
+
+// expm1(r) for |r| <= ln2/2: r plus r² times a Taylor polynomial, so that the leading term r is
+// exact and the result keeps full relative accuracy as r → 0 (subnormal r included).
+template <class V>
+constexpr V expm1_polynomial(V r) noexcept {
+  return simd::fma(r * r, expm1_quotient(r), r);
 }
 
 // 2^Scale·(e^x − 1) for x in [expm1_limits::saturation, 80] or NaN: 2^(n+Scale)·expm1(r) +
 // (2^(n+Scale) − 2^Scale) in one fma. 2^n − 1 is exact where it matters (|n| <= 24) and the fma
 // rounds once, so the result is as accurate as expm1(r). +0 for ±0.
-template <int Scale = 0, class V>
+template <int Scale = 0, int Terms = 7, class V>
 constexpr V expm1_moderate(V x) noexcept {
   using T = simd::element_t<V>;
   const auto reduction = reduce_by_ln2(x);
-  const V p = expm1_polynomial(reduction.r);
+  const V p = simd::fma(reduction.r * reduction.r, expm1_quotient<V, Terms>(reduction.r), reduction.r);
   const V s = exp2_of<Scale>(reduction.shifted);
   return simd::fma(s, p, s - T(Scale >= 0 ? T(1 << Scale) : T(1) / T(1 << -Scale)));
 }

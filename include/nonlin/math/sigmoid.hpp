@@ -1,52 +1,16 @@
 // nonlin/math/sigmoid.hpp: the logistic function σ(x) = 1/(1 + e^{-x}) and its derivative, for
-// float and double, scalar (constexpr) or SIMD pack. Both are computed from e = e^{-|x|} <= 1, so
-// nothing overflows for any x and the tail σ(x) ≈ e^x for x ≪ 0 keeps full relative accuracy.
+// float and double, scalar (constexpr) or SIMD pack. Nothing overflows for any x, and the tail
+// σ(x) ≈ e^x for x ≪ 0 keeps full relative accuracy down to the subnormals.
 #pragma once
 
-#include <cstddef>
-#include <utility>
-
 #include <nonlin/math/exp.hpp>
+#include <nonlin/math/expm1.hpp>
 #include <nonlin/math/tanh.hpp>
 #include <nonlin/simd/pack.hpp>
 
 namespace nonlin::math {
 
 namespace detail {
-
-// Evaluates f, a function of double lanes, for float lanes: a float pack is split in two halves of
-// doubles, a float scalar widened. The single rounding back to float is then the only
-// float-sized error. Double lanes go to f directly.
-template <class V, class F>
-constexpr V in_double_lanes(V x, F f) noexcept {
-  using T = simd::element_t<V>;
-  if constexpr (sizeof(T) == 8) {
-    return f(x);
-  } else if constexpr (!simd::is_pack_v<V>) {
-    return static_cast<float>(f(static_cast<double>(x)));
-  } else {
-    constexpr std::size_t lanes = simd::lanes_v<V>;
-    using half_float = simd::vec<float, lanes / 2>;
-    using half_double = simd::vec<double, lanes / 2>;
-    return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      const half_float low = __builtin_shufflevector(x, x, I...);
-      const half_float high = __builtin_shufflevector(x, x, (I + lanes / 2)...);
-      const half_float y_low = simd::convert<half_float>(f(simd::convert<half_double>(low)));
-      const half_float y_high = simd::convert<half_float>(f(simd::convert<half_double>(high)));
-      return __builtin_shufflevector(y_low, y_high, I..., (I + lanes / 2)...);
-    }(std::make_index_sequence<lanes / 2>{});
-  }
-}
-
-// σ(x) in double lanes to the accuracy of Accuracy, from e = e^{-|x|} (never overflows).
-template <class Accuracy, class D>
-constexpr D sigmoid_in(D x) noexcept {
-  using T = simd::element_t<D>;
-  const D e = exp_bounded<D, Accuracy>(max(simd::broadcast<D>(exp_limits<T>::lowest), -abs(x)));
-  // σ(x) = 1/(1 + e) for x >= 0 and e/(1 + e) for x < 0: one division either way.
-  const D numerator = simd::select<D>(x >= T(0), simd::broadcast<D>(T(1)), e);
-  return numerator / (T(1) + e);
-}
 
 // e^{-|x|}, +0 far in the tail, NaN for NaN.
 template <class V>
@@ -57,13 +21,66 @@ constexpr V exp_minus_abs(V x) noexcept {
 
 }  // namespace detail
 
-/// σ(x) = 1/(1 + e^{-x}): for float, computed in double lanes and rounded once, so within 0.51 ULP
-/// of the exact value (tested exhaustively); σ(−inf) = 0, σ(+inf) = 1, NaN for NaN.
+/// σ(x) = 1/(1 + e^{-x}): within 1 ULP of the exact value for float (tested exhaustively); no
+/// input overflows; σ(−inf) = 0, σ(+inf) = 1, NaN for NaN.
+///
+/// With e^{-x} = 2^k·(1 + t), σ(x) = 2^{-k⁺}/(2^{-k⁺} + 2^{k⁻}(1 + t)), k⁺ = max(k, 0),
+/// k⁻ = min(k, 0): the numerator is exact, the denominator d = 1 + 2^{-|k|} + 2^{k⁻}·t is kept as
+/// two floats (d_hi + d_lo), and 1/d gets one Newton correction. What remains is
+/// t's own error and the final rounding, where 1/(1 + exp(-x)) would add exp's rounding, the sum's
+/// and the quotient's (up to 2.4 ULP).
 template <class V>
 constexpr V sigmoid(V x) noexcept {
-  return detail::in_double_lanes(x, [](auto d) { return detail::sigmoid_in<simd::element_t<V>>(d); });
-}
+  using T = simd::element_t<V>;
+  using I = simd::int_lane_t<V>;
+  using bits_t = simd::int_for<T>;
+  constexpr bool single = sizeof(T) == 4;
+  constexpr int mantissa_bits = single ? 23 : 52;
+  constexpr bits_t bias = single ? 127 : 1023;
+  constexpr T shifter = single ? T(12582912.0) : T(6755399441055744.0);
+  constexpr bits_t shifter_bits = single ? bits_t(0x4B400000) : bits_t(0x4338000000000000);
+  constexpr T log2e = T(1.44269504088896340736);
+  constexpr T ln2_hi = single ? T(0.693359375) : T(0.693147180369123816490);
+  constexpr T ln2_lo = single ? T(-2.12194440e-4) : T(1.90821492927058770002e-10);
+  // Beyond these σ rounds to 1 (x large) or to +0 (x very negative); NaN stays NaN.
+  constexpr T w_low = single ? T(-30) : T(-40);
+  constexpr T w_high = single ? T(110) : T(750);
+  // 2^{-k⁺} only matters in the sum while k⁺ is below the precision; capping keeps it normal.
+  constexpr T k_cap = single ? T(40) : T(60);
 
+  const V w = detail::clamp(-x, w_low, w_high);
+  const V shifted = simd::fma(w, simd::broadcast<V>(log2e), simd::broadcast<V>(shifter));
+  const V n = shifted - shifter;
+  const V r_hi = simd::fma(n, simd::broadcast<V>(-ln2_hi), w);  // exact
+  const V r_lo = n * -ln2_lo;
+  const V r = r_hi + r_lo;
+  // e^r − 1 = r_hi + rest, left unevaluated: rounding the sum would cost up to 0.15 ULP here.
+  const V rest = simd::fma(r * r, detail::expm1_quotient<V, 6>(r), r_lo);
+
+  const V k_plus = detail::max(shifted, simd::broadcast<V>(shifter));
+  const V k_minus = detail::min(shifted, simd::broadcast<V>(shifter));
+  const V k_plus_capped = detail::min(simd::broadcast<V>(shifter + k_cap), k_plus);
+  const V exp2_minus_k_plus =
+      simd::from_bits<V>(static_cast<I>((bits_t(shifter_bits + bias) - simd::to_bits(k_plus_capped)) << mantissa_bits));
+  const V exp2_k_minus =
+      simd::from_bits<V>(static_cast<I>((simd::to_bits(k_minus) + bits_t(bias - shifter_bits)) << mantissa_bits));
+  // d = b + 2^{k⁻}·r_hi + 2^{k⁻}·rest with b = 1 + 2^{-|k|} (one of the two powers is 1). Each
+  // sum keeps its rounding error (Fast2Sum: the first operand is the larger), and the products
+  // by a power of two are exact.
+  const V small = exp2_minus_k_plus * exp2_k_minus;
+  const V b = T(1) + small;
+  const V b_lo = (T(1) - b) + small;
+  const V u = exp2_k_minus * r_hi;
+  const V v = exp2_k_minus * rest;
+  const V d1 = b + u;
+  const V d1_lo = (b - d1) + u;
+  const V d_hi = d1 + v;
+  const V d_lo = ((d1 - d_hi) + v) + (d1_lo + b_lo);
+  const V q = T(1) / d_hi;
+  const V residual = simd::fma(-q, d_hi, simd::broadcast<V>(T(1)));  // exact
+  const V reciprocal = simd::fma(q, simd::fma(-q, d_lo, residual), q);
+  return detail::multiply_by_exp2(reciprocal, shifter - k_plus);
+}
 /// σ'(x) = σ(x)(1 − σ(x)) = e/(1 + e)² with e = e^{-|x|}: relatively accurate in both tails,
 /// where the product form would lose every digit to 1 − σ(x).
 template <class V>
