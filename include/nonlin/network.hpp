@@ -18,6 +18,7 @@
 
 #include <nonlin/eval/batch_forward.hpp>
 #include <nonlin/eval/execution.hpp>
+#include <nonlin/eval/single_sample.hpp>
 #include <nonlin/expr/evaluation_form.hpp>
 #include <nonlin/layer.hpp>
 
@@ -112,10 +113,16 @@ class network {
   }
 
   /// One sample through every layer; constexpr, so a network with literal weights is evaluated by
-  /// the compiler. V = float (or double, for references computed in double precision).
+  /// the compiler. V = float (or double, for references computed in double precision; or a pack,
+  /// one sample per lane). Floats go through eval/single_sample.hpp, which reads wide layers as dot
+  /// products (its header states the order of the sums); the other lane types sum in input order.
   template <class V>
   constexpr std::array<V, outputs> operator()(const std::array<V, inputs>& x) const noexcept {
-    return boost::hana::fold_left(layers, x, [](const auto& h, const auto& l) { return l(h); });
+    if constexpr (std::is_same_v<V, float>)
+      return boost::hana::fold_left(layers, x,
+                                    [](const auto& h, const auto& l) { return detail::dense_sample(l, h); });
+    else
+      return boost::hana::fold_left(layers, x, [](const auto& h, const auto& l) { return l(h); });
   }
 
   /// A batch, row-major [n][inputs] -> [n][outputs], for any n; throws std::invalid_argument when the

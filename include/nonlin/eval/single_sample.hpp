@@ -1,0 +1,169 @@
+// nonlin/eval/single_sample.hpp: the evaluator behind m(x) for one float sample. At run time each
+// layer is a handful of vector instructions; in a constant expression the same arithmetic runs on
+// scalars, so that m(x) gives the same bits at compile time and at run time.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+#include <nonlin/eval/transpose.hpp>
+#include <nonlin/simd/pack.hpp>
+
+namespace nonlin::detail {
+
+// The order of the sums. A layer with fewer inputs than a pack has lanes starts from the bias and
+// adds w·x in input order, one fma each (as dense_layer::affine and the batch kernels do). A wider
+// layer computes each output as a dot product over whole packs: 16 partial sums (input i goes to
+// sum i mod 16, one fma each, in order), added pairwise (sum j + sum j+8, then j + j+4, j + j+2,
+// j + j+1), then the bias. That order lets a row of weights be read as it lies in memory; the
+// batch kernels sum in input order instead, so the two agree to rounding, not bit for bit.
+template <std::size_t Inputs>
+inline constexpr bool uses_dot_products = Inputs >= kernel_lanes;
+
+// ---- the scalar form (constant evaluation) ----------------------------------------------------------
+template <std::size_t Inputs>
+constexpr float dot_product(const float* w, const std::array<float, Inputs>& x) noexcept {
+  constexpr std::size_t l = kernel_lanes, packs = (Inputs + l - 1) / l;
+  std::array<float, l> sums{};
+  for (std::size_t c = 0; c < packs; ++c)
+    for (std::size_t j = 0; j < l; ++j) {
+      const std::size_t i = c * l + j;  // past the end: 0·0, as the zero-padded last pack
+      sums[j] = simd::fma(i < Inputs ? w[i] : 0.0f, i < Inputs ? x[i] : 0.0f, sums[j]);
+    }
+  for (std::size_t half = l / 2; half > 0; half /= 2)
+    for (std::size_t j = 0; j < half; ++j) sums[j] = sums[j] + sums[j + half];
+  return sums[0];
+}
+
+template <class Layer>
+constexpr std::array<float, Layer::outputs> dense_sample_scalar(
+    const Layer& layer, const std::array<float, Layer::inputs>& x) noexcept {
+  if constexpr (!uses_dot_products<Layer::inputs>) {
+    return layer(x);
+  } else {
+    std::array<float, Layer::outputs> z{};
+    for (std::size_t o = 0; o < Layer::outputs; ++o)
+      z[o] = dot_product(layer.weight.data() + o * Layer::inputs, x) + layer.bias[o];
+    Layer::activate(z);
+    return z;
+  }
+}
+
+// ---- the vector form (run time) ---------------------------------------------------------------------
+// Sixteen packs of partial sums, one per output, reduced to one pack whose lane k is the sum of pack
+// k: the block-swapping stages of transpose_block with an add after each, in the order above.
+template <std::size_t Block>
+inline void add_swapped_blocks(std::array<kernel_pack, kernel_lanes>& r) noexcept {
+  constexpr kernel_index low = std::bit_cast<kernel_index>(swap_index<Block, false>);
+  constexpr kernel_index high = std::bit_cast<kernel_index>(swap_index<Block, true>);
+#pragma GCC unroll 16
+  for (std::size_t i = 0; i < Block; ++i) {
+    const kernel_pack a = r[i], b = r[i + Block];
+    r[i] = __builtin_shuffle(a, b, low) + __builtin_shuffle(a, b, high);
+  }
+}
+
+inline kernel_pack reduce_packs(std::array<kernel_pack, kernel_lanes>& r) noexcept {
+  [&]<std::size_t... S>(std::index_sequence<S...>) {
+    (add_swapped_blocks<(kernel_lanes >> (S + 1))>(r), ...);
+  }(std::make_index_sequence<std::bit_width(kernel_lanes) - 1>{});
+  return r[0];
+}
+
+template <std::size_t Count>
+inline kernel_pack load_first(const float* p) noexcept {
+  if constexpr (Count >= kernel_lanes)
+    return simd::load<kernel_pack>(p);
+  else
+    return simd::load_partial<kernel_pack>(p, Count);
+}
+
+template <std::size_t Count>
+inline void store_first(float* p, kernel_pack v) noexcept {
+  if constexpr (Count >= kernel_lanes)
+    simd::store(p, v);
+  else
+    simd::store_partial(p, v, Count);
+}
+
+template <class Layer, std::size_t Row0>
+inline void dense_sample_block(const Layer& layer, const std::array<float, Layer::inputs>& x,
+                               const auto& x_packs, std::array<float, Layer::outputs>& z) noexcept {
+  using V = kernel_pack;
+  using A = typename Layer::activation_type;
+  constexpr std::size_t in = Layer::inputs, l = kernel_lanes;
+  constexpr std::size_t rows = Layer::outputs - Row0 < l ? Layer::outputs - Row0 : l;
+  V zv;
+  if constexpr (uses_dot_products<in>) {
+    constexpr std::size_t full = in / l, rest = in % l;
+    std::array<V, l> sums{};
+#pragma GCC unroll 16
+    for (std::size_t k = 0; k < rows; ++k) {
+      const float* w = layer.weight.data() + (Row0 + k) * in;
+      V acc = {};
+      for (std::size_t c = 0; c < full; ++c) acc = simd::fma(simd::load<V>(w + c * l), x_packs[c], acc);
+      if constexpr (rest != 0) acc = simd::fma(load_first<rest>(w + full * l), x_packs[full], acc);
+      sums[k] = acc;
+    }
+    zv = reduce_packs(sums) + load_first<rows>(layer.bias.data() + Row0);
+  } else {
+    // Narrow rows: the block's weights as columns (one pack per input, outputs in lanes), from the
+    // bias on in input order.
+    std::array<V, in> columns;
+    if constexpr (rows == l) {
+      columns = load_transposed<in>(layer.weight.data() + Row0 * in);
+    } else {
+      alignas(64) std::array<float, l * in> padded{};
+      for (std::size_t i = 0; i < rows * in; ++i) padded[i] = layer.weight[Row0 * in + i];
+      columns = load_transposed<in>(padded.data());
+    }
+    zv = load_first<rows>(layer.bias.data() + Row0);
+    for (std::size_t c = 0; c < in; ++c) zv = simd::fma(columns[c], simd::broadcast<V>(x[c]), zv);
+  }
+  if constexpr (A::is_elementwise) zv = A::value(zv);
+  store_first<rows>(z.data() + Row0, zv);
+}
+
+template <class Layer>
+inline std::array<float, Layer::outputs> dense_sample_vector(
+    const Layer& layer, const std::array<float, Layer::inputs>& x) noexcept {
+  if constexpr (!uses_dot_products<Layer::inputs> && Layer::outputs <= kernel_lanes) {
+    // A small layer (2→2, 4→2): scalar fmas, then the activation once, on a pack of all outputs.
+    auto z = layer.affine(x);
+    using A = typename Layer::activation_type;
+    if constexpr (A::is_elementwise) {
+      kernel_pack v = {};
+      for (std::size_t o = 0; o < Layer::outputs; ++o) v[o] = z[o];
+      v = A::value(v);
+      for (std::size_t o = 0; o < Layer::outputs; ++o) z[o] = v[o];
+    } else {
+      Layer::activate(z);
+    }
+    return z;
+  }
+  using V = kernel_pack;
+  constexpr std::size_t in = Layer::inputs, l = kernel_lanes, packs = (in + l - 1) / l;
+  std::array<V, packs> x_packs;
+  for (std::size_t c = 0; c < in / l; ++c) x_packs[c] = simd::load<V>(x.data() + c * l);
+  if constexpr (in % l != 0) x_packs[in / l] = load_first<in % l>(x.data() + in / l * l);
+  std::array<float, Layer::outputs> z;
+  [&]<std::size_t... B>(std::index_sequence<B...>) {
+    (dense_sample_block<Layer, B * l>(layer, x, x_packs, z), ...);
+  }(std::make_index_sequence<(Layer::outputs + l - 1) / l>{});
+  if constexpr (!Layer::activation_type::is_elementwise) Layer::activate(z);
+  return z;
+}
+
+/// One layer on one float sample, with the same result in constant evaluation and at run time.
+template <class Layer>
+constexpr std::array<float, Layer::outputs> dense_sample(const Layer& layer,
+                                                         const std::array<float, Layer::inputs>& x) noexcept {
+  if (std::is_constant_evaluated())
+    return dense_sample_scalar(layer, x);
+  else
+    return dense_sample_vector(layer, x);
+}
+
+}  // namespace nonlin::detail
