@@ -71,16 +71,18 @@ inline void dense_micro_kernel(const Layer& layer, std::size_t row0, const float
   }
 }
 
-// How one layer is blocked: Rows × Packs accumulators. Twelve rows by two packs in general; a
-// layer narrower than that takes all its rows and more packs instead, so that there are still
-// enough independent accumulators to cover the fma latency; a softmax layer that fits takes all its
-// rows, so that the softmax runs on the accumulators.
+// How one layer is blocked: Rows × Packs accumulators. Packs of samples per weight broadcast: 4
+// when the inputs of 4 packs take at most 8 KiB of L1 (layers up to 32 inputs wide), else 2; the rows
+// fill the remaining accumulators (6 or 12). A layer narrower than that takes all its rows and more
+// packs instead, so that there are still enough independent accumulators to cover the fma latency;
+// a softmax layer that fits takes all its rows, so that the softmax runs on the accumulators.
 template <class Layer, std::size_t TilePacks>
 struct dense_blocking {
   static constexpr std::size_t outputs = Layer::outputs;
   static constexpr bool row_wise = !Layer::activation_type::is_elementwise;
   static constexpr bool fused = !row_wise || outputs <= accumulator_budget;
-  static constexpr std::size_t default_packs = TilePacks < 2 ? TilePacks : 2;
+  static constexpr std::size_t cached_packs = Layer::inputs * 4 * kernel_lanes * sizeof(float) <= 8 * 1024 ? 4 : 2;
+  static constexpr std::size_t default_packs = TilePacks < cached_packs ? TilePacks : cached_packs;
   static constexpr std::size_t default_rows = accumulator_budget / default_packs;
   static constexpr std::size_t rows = row_wise && fused       ? outputs
                                       : outputs < default_rows ? outputs

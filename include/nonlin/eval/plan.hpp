@@ -65,11 +65,11 @@ struct forward_plan {
 
   /// Samples per tile: one pack for the register kernel. The blocked kernel keeps two activations
   /// buffers of max_width × tile floats (on the stack), sized so that the one being read stays in a
-  /// 32 KiB share of L1 — the weights stream past it, one broadcast per fma — with 2..8 packs.
+  /// 32 KiB share of L1 while the weights stream past it, with 2..8 packs.
   static constexpr std::size_t tile_packs = [] {
     if (kernel == forward_kernel::registers) return std::size_t{1};
     std::size_t p = (32 * 1024 / sizeof(float)) / (max_width * lanes);
-    return p < 2 ? std::size_t{2} : p > 4 ? std::size_t{4} : p;
+    return p < 2 ? std::size_t{2} : p > 8 ? std::size_t{8} : p;
   }();
   static constexpr std::size_t tile = tile_packs * lanes;
 

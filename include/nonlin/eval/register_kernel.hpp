@@ -15,7 +15,10 @@ namespace nonlin::detail {
 // Two tiles per step: their dependency chains (the activations' polynomials) are independent, so
 // the core overlaps them; a single tile leaves the FMA units waiting on latency.
 template <class Net>
-inline void register_tiles(const Net& net, const float* in, float* out, std::size_t tiles) noexcept {
+inline void register_tiles(const Net& shared, const float* in, float* out, std::size_t tiles) noexcept {
+  // A private copy of the (small) network: its weights cannot alias `out`, so the compiler keeps
+  // their broadcasts in registers across tiles instead of reloading them after every store.
+  const Net net = shared;
   constexpr std::size_t ni = Net::inputs, no = Net::outputs, step = kernel_lanes;
   std::size_t t = 0;
   for (; t + 2 <= tiles; t += 2) {
