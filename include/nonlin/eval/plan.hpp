@@ -63,6 +63,16 @@ struct forward_plan {
     return forward_kernel::registers;
   }();
 
+  /// Tiles the register kernel advances together (their activations' latency chains overlap): as
+  /// many as the register file holds the widest layer's inputs and outputs for, at most 4.
+  static constexpr std::size_t register_group = [] {
+    std::size_t span = 0;
+    for (std::size_t k = 0; k < depth; ++k)
+      span = widths[k] + widths[k + 1] > span ? widths[k] + widths[k + 1] : span;
+    const std::size_t g = vector_registers / span;
+    return g < 1 ? std::size_t{1} : g > 4 ? std::size_t{4} : g;
+  }();
+
   /// Samples per tile: one pack for the register kernel. The blocked kernel keeps two activations
   /// buffers of max_width × tile floats (on the stack), sized so that the one being read stays in a
   /// 32 KiB share of L1 while the weights stream past it, with 2..8 packs.

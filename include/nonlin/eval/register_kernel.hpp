@@ -1,35 +1,50 @@
 // nonlin/eval/register_kernel.hpp: the batch kernel for narrow networks. A tile of one pack of
 // samples is transposed into one pack per feature, pushed through every layer without leaving the
-// registers (the network's own constexpr evaluation, instantiated for packs), and transposed back.
+// registers (the network's own constexpr evaluation, instantiated for packs), and transposed back;
+// a few tiles go together, so that their activations overlap.
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <type_traits>
 
+#include <boost/hana/fold_left.hpp>
+
+#include <nonlin/eval/plan.hpp>
 #include <nonlin/eval/transpose.hpp>
 #include <nonlin/simd/pack.hpp>
 
 namespace nonlin::detail {
 
-// Two tiles per step: their dependency chains (the activations' polynomials) are independent, so
-// the core overlaps them; a single tile leaves the FMA units waiting on latency.
+// Several tiles per step, advanced layer by layer together: each activation is a long dependency
+// chain (a polynomial, a division), and placing the tiles' chains next to each other in program
+// order lets the core overlap them; one tile at a time leaves the FMA units waiting on latency.
+template <std::size_t Group, class Net>
+inline void register_group(const Net& net, const float* in, float* out) noexcept {
+  constexpr std::size_t ni = Net::inputs, no = Net::outputs, step = kernel_lanes;
+  std::array<std::array<kernel_pack, ni>, Group> x;
+  for (std::size_t g = 0; g < Group; ++g) x[g] = load_transposed<ni>(in + g * step * ni);
+  const auto y = boost::hana::fold_left(net.layers, x, [](const auto& h, const auto& layer) {
+    using L = std::remove_cvref_t<decltype(layer)>;
+    std::array<std::array<kernel_pack, L::outputs>, Group> z;
+    for (std::size_t g = 0; g < Group; ++g) z[g] = layer(h[g]);
+    return z;
+  });
+  for (std::size_t g = 0; g < Group; ++g) store_transposed<no>(y[g], out + g * step * no);
+}
+
 template <class Net>
 inline void register_tiles(const Net& shared, const float* in, float* out, std::size_t tiles) noexcept {
   // A private copy of the (small) network: its weights cannot alias `out`, so the compiler keeps
   // their broadcasts in registers across tiles instead of reloading them after every store.
   const Net net = shared;
   constexpr std::size_t ni = Net::inputs, no = Net::outputs, step = kernel_lanes;
+  constexpr std::size_t group = forward_plan<Net>::register_group;
   std::size_t t = 0;
-  for (; t + 2 <= tiles; t += 2) {
-    const auto xa = load_transposed<ni>(in + t * step * ni);
-    const auto xb = load_transposed<ni>(in + (t + 1) * step * ni);
-    const auto ya = net(xa);
-    const auto yb = net(xb);
-    store_transposed<no>(ya, out + t * step * no);
-    store_transposed<no>(yb, out + (t + 1) * step * no);
-  }
-  if (t < tiles) store_transposed<no>(net(load_transposed<ni>(in + t * step * ni)), out + t * step * no);
+  for (; t + group <= tiles; t += group)
+    register_group<group>(net, in + t * step * ni, out + t * step * no);
+  for (; t < tiles; ++t) register_group<1>(net, in + t * step * ni, out + t * step * no);
 }
 
 // Fewer samples than a pack: zero-padded copies, so that the same code runs on the tail.
