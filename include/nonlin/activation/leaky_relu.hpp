@@ -37,6 +37,9 @@ struct leaky_relu {
   /// The same from y = leaky_relu(x), valid for a positive slope (y > 0 exactly where x > 0).
   template <class V>
   static constexpr V derivative_from_output(V y) noexcept {
+    static_assert(NegativeSlope >= 0.0f,
+                  "nonlin::leaky_relu<NegativeSlope>::derivative_from_output: with a negative slope the output's "
+                  "sign no longer tells which side of 0 the input was on, so backprop needs the input");
     return derivative(y);
   }
 
