@@ -41,10 +41,11 @@ inline void register_tiles(const Net& shared, const float* in, float* out, std::
   const Net net = shared;
   constexpr std::size_t ni = Net::inputs, no = Net::outputs, step = kernel_lanes;
   constexpr std::size_t group = forward_plan<Net>::register_group;
-  std::size_t t = 0;
-  for (; t + group <= tiles; t += group)
-    register_group<group>(net, in + t * step * ni, out + t * step * no);
-  for (; t < tiles; ++t) register_group<1>(net, in + t * step * ni, out + t * step * no);
+  // The tail counts tiles % group (< group) so the compiler sees how few iterations it has.
+  for (std::size_t k = tiles / group; k > 0; --k, in += group * step * ni, out += group * step * no)
+    register_group<group>(net, in, out);
+  for (std::size_t k = tiles % group; k > 0; --k, in += step * ni, out += step * no)
+    register_group<1>(net, in, out);
 }
 
 // Fewer samples than a pack: zero-padded copies, so that the same code runs on the tail.
