@@ -14,7 +14,7 @@
 namespace nonlin {
 
 template <float Alpha = 1.0f>
-struct elu {
+struct elu : detail::span_kernels<elu<Alpha>> {
   static_assert(Alpha > 0.0f && Alpha - Alpha == 0.0f,
                 "nonlin::elu<Alpha>: Alpha must be finite and positive");
 
@@ -44,13 +44,6 @@ struct elu {
   static constexpr V derivative_from_output(V y) noexcept {
     using T = simd::element_t<V>;
     return simd::select<V>(y > T(0), simd::broadcast<V>(T(1)), y + T(Alpha));
-  }
-
-  static void apply(std::span<const float> in, std::span<float> out) {
-    detail::apply_elementwise(name, "apply", in, out, [](auto v) { return value(v); });
-  }
-  static void apply_derivative(std::span<const float> in, std::span<float> out) {
-    detail::apply_elementwise(name, "apply_derivative", in, out, [](auto v) { return derivative(v); });
   }
 };
 

@@ -4,11 +4,12 @@
 
 #include <string_view>
 
+#include <nonlin/activation/detail/apply.hpp>
 #include <nonlin/simd/pack.hpp>
 
 namespace nonlin {
 
-struct identity {
+struct identity : detail::span_kernels<identity> {
   static constexpr std::string_view name = "identity";
   static constexpr bool is_elementwise = true;
 

@@ -13,7 +13,7 @@
 namespace nonlin {
 
 template <float NegativeSlope = 0.01f>
-struct leaky_relu {
+struct leaky_relu : detail::span_kernels<leaky_relu<NegativeSlope>> {
   static_assert(NegativeSlope == NegativeSlope && NegativeSlope - NegativeSlope == 0.0f,
                 "nonlin::leaky_relu<NegativeSlope>: NegativeSlope must be finite");
 
@@ -41,13 +41,6 @@ struct leaky_relu {
                   "nonlin::leaky_relu<NegativeSlope>::derivative_from_output: with a negative slope the output's "
                   "sign no longer tells which side of 0 the input was on, so backprop needs the input");
     return derivative(y);
-  }
-
-  static void apply(std::span<const float> in, std::span<float> out) {
-    detail::apply_elementwise(name, "apply", in, out, [](auto v) { return value(v); });
-  }
-  static void apply_derivative(std::span<const float> in, std::span<float> out) {
-    detail::apply_elementwise(name, "apply_derivative", in, out, [](auto v) { return derivative(v); });
   }
 };
 

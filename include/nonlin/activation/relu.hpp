@@ -10,7 +10,7 @@
 
 namespace nonlin {
 
-struct relu {
+struct relu : detail::span_kernels<relu> {
   static constexpr std::string_view name = "relu";
   static constexpr bool is_elementwise = true;
 
@@ -31,13 +31,6 @@ struct relu {
   template <class V>
   static constexpr V derivative_from_output(V y) noexcept {
     return derivative(y);
-  }
-
-  static void apply(std::span<const float> in, std::span<float> out) {
-    detail::apply_elementwise(name, "apply", in, out, [](auto v) { return value(v); });
-  }
-  static void apply_derivative(std::span<const float> in, std::span<float> out) {
-    detail::apply_elementwise(name, "apply_derivative", in, out, [](auto v) { return derivative(v); });
   }
 };
 

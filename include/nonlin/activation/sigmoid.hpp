@@ -12,7 +12,7 @@
 
 namespace nonlin {
 
-struct sigmoid {
+struct sigmoid : detail::span_kernels<sigmoid> {
   static constexpr std::string_view name = "sigmoid";
   static constexpr bool is_elementwise = true;
 
@@ -30,13 +30,6 @@ struct sigmoid {
   template <class V>
   static constexpr V derivative_from_output(V y) noexcept {
     return simd::fma(-y, y, y);
-  }
-
-  static void apply(std::span<const float> in, std::span<float> out) {
-    detail::apply_elementwise(name, "apply", in, out, [](auto v) { return value(v); });
-  }
-  static void apply_derivative(std::span<const float> in, std::span<float> out) {
-    detail::apply_elementwise(name, "apply_derivative", in, out, [](auto v) { return derivative(v); });
   }
 };
 

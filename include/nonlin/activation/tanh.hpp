@@ -12,7 +12,7 @@
 
 namespace nonlin {
 
-struct tanh {
+struct tanh : detail::span_kernels<tanh> {
   static constexpr std::string_view name = "tanh";
   static constexpr bool is_elementwise = true;
 
@@ -31,13 +31,6 @@ struct tanh {
   static constexpr V derivative_from_output(V y) noexcept {
     using T = simd::element_t<V>;
     return simd::fma(-y, y, simd::broadcast<V>(T(1)));
-  }
-
-  static void apply(std::span<const float> in, std::span<float> out) {
-    detail::apply_elementwise(name, "apply", in, out, [](auto v) { return value(v); });
-  }
-  static void apply_derivative(std::span<const float> in, std::span<float> out) {
-    detail::apply_elementwise(name, "apply_derivative", in, out, [](auto v) { return derivative(v); });
   }
 };
 

@@ -42,4 +42,17 @@ inline void apply_elementwise(std::string_view activation, std::string_view kern
   if (i < n) simd::store_partial(dst + i, f(simd::load_partial<V>(src + i, n - i)), n - i);
 }
 
+/// The span kernels of an elementwise activation, written once from its value and derivative: an
+/// activation offers apply and apply_derivative by deriving from span_kernels<itself>.
+template <class Activation>
+struct span_kernels {
+  static void apply(std::span<const float> in, std::span<float> out) {
+    apply_elementwise(Activation::name, "apply", in, out, [](auto v) { return Activation::value(v); });
+  }
+  static void apply_derivative(std::span<const float> in, std::span<float> out) {
+    apply_elementwise(Activation::name, "apply_derivative", in, out,
+                      [](auto v) { return Activation::derivative(v); });
+  }
+};
+
 }  // namespace nonlin::detail
