@@ -24,8 +24,8 @@ std::string describe_collapse() {
   for (std::size_t j = 0; j < g::count; ++j) {
     const auto [first, last] = g::bounds[j];
     if (first == last) continue;
-    const std::size_t unmerged = 2 * detail::group_cost<decl::depth>(decl::widths, first, last, false);
-    const std::size_t merged = 2 * detail::group_cost<decl::depth>(decl::widths, first, last, true);
+    const std::size_t unmerged = 2 * detail::group_cost(decl::widths, first, last, false);
+    const std::size_t merged = 2 * detail::group_cost(decl::widths, first, last, true);
     if (!text.empty()) text += '\n';
     text += "layers " + std::to_string(first + 1) + "\u2013" + std::to_string(last + 1) +
             " (identity run)" + (chosen[first] ? " merge" : " would merge") + " into one " + std::to_string(decl::widths[first]) + "\u2192" +

@@ -18,9 +18,10 @@ namespace detail {
 
 // Cost is counted in multiply-adds per sample, one per weight: what a dense layer costs whatever
 // the kernel, since bias and activation are a per-output epilogue that merging does not change.
-template <std::size_t Depth>
-constexpr std::size_t group_cost(const std::array<std::size_t, Depth + 1>& widths, std::size_t first,
-                                 std::size_t last, bool merged) {
+// Widths come as a span, not as std::array<.., Depth + 1>: one function for every depth, which also
+// keeps GCC 12 from folding instantiations of different depths into one and then warning about it.
+constexpr std::size_t group_cost(std::span<const std::size_t> widths, std::size_t first, std::size_t last,
+                                 bool merged) {
   if (merged) return widths[first] * widths[last + 1];
   std::size_t cost = 0;
   for (std::size_t k = first; k <= last; ++k) cost += widths[k] * widths[k + 1];
@@ -37,8 +38,8 @@ consteval merge_plan<network_declaration<Net>::depth> cheapest_merge_plan() {
   merge_plan<decl::depth> plan{};
   for (std::size_t j = 0; j < g::count; ++j) {
     const auto [first, last] = g::bounds[j];
-    if (group_cost<decl::depth>(decl::widths, first, last, true) <
-        group_cost<decl::depth>(decl::widths, first, last, false))
+    if (group_cost(decl::widths, first, last, true) <
+        group_cost(decl::widths, first, last, false))
       for (std::size_t k = first; k < last; ++k) plan[k] = true;
   }
   return plan;
@@ -50,7 +51,7 @@ consteval std::size_t plan_cost() {
   using g = groups<decl::depth, Plan>;
   std::size_t cost = 0;
   for (std::size_t j = 0; j < g::count; ++j)
-    cost += group_cost<decl::depth>(decl::widths, g::bounds[j][0], g::bounds[j][1], g::bounds[j][0] != g::bounds[j][1]);
+    cost += group_cost(decl::widths, g::bounds[j][0], g::bounds[j][1], g::bounds[j][0] != g::bounds[j][1]);
   return cost;
 }
 
@@ -63,7 +64,7 @@ consteval std::size_t merge_cost() {
   std::size_t cost = 0;
   for (std::size_t j = 0; j < g::count; ++j) {
     const auto [first, last] = g::bounds[j];
-    if (first != last) cost += decl::widths[last + 1] * group_cost<decl::depth>(decl::widths, first, last, false);
+    if (first != last) cost += decl::widths[last + 1] * group_cost(decl::widths, first, last, false);
   }
   return cost;
 }
