@@ -102,14 +102,10 @@ constexpr V broadcast(element_t<V> x) noexcept {
   }
 }
 
-/// Lane-wise choice: where `m` is true take `a`, else `b`.
+/// Lane-wise choice: where `m` is true take `a`, else `b` (GCC's vector ?: for packs).
 template <class V>
 constexpr V select(mask_t<V> m, V a, V b) noexcept {
-  if constexpr (is_pack_v<V>) {
-    return m ? a : b;
-  } else {
-    return m ? a : b;
-  }
+  return m ? a : b;
 }
 
 /// Reinterpret the bits of V as its integer lane type, and back.
