@@ -81,6 +81,20 @@ std::vector<float> random_vector(std::size_t n, std::mt19937& rng, float lo = -1
 }
 
 // Checks analytic (float) against numeric (double) with a tolerance relative to the gradient's scale.
+// The gradient of `loss` at theta by central differences, with a step relative to each parameter.
+template <class Loss>
+std::vector<double> central_differences(const std::vector<double>& theta, Loss loss) {
+  std::vector<double> numeric(theta.size());
+  for (std::size_t i = 0; i < theta.size(); ++i) {
+    const double h = 1e-6 * std::max(1.0, std::abs(theta[i]));
+    auto plus = theta, minus = theta;
+    plus[i] += h;
+    minus[i] -= h;
+    numeric[i] = (loss(plus) - loss(minus)) / (2 * h);
+  }
+  return numeric;
+}
+
 void check_close(const std::vector<double>& numeric, const std::vector<float*>& analytic) {
   double scale = 1e-6;
   for (double g : numeric) scale = std::max(scale, std::abs(g));
@@ -115,15 +129,7 @@ void check_against_finite_differences(std::size_t n, unsigned seed, float weight
     }
     return l;
   };
-  std::vector<double> numeric(theta.size());
-  for (std::size_t i = 0; i < theta.size(); ++i) {
-    const double h = 1e-6 * std::max(1.0, std::abs(theta[i]));
-    auto plus = theta, minus = theta;
-    plus[i] += h;
-    minus[i] -= h;
-    numeric[i] = (loss(plus) - loss(minus)) / (2 * h);
-  }
-  check_close(numeric, parameters(g));
+  check_close(central_differences(theta, loss), parameters(g));
 }
 
 template <class A>
@@ -189,15 +195,7 @@ void check_fused_loss(Loss loss_tag, RefLoss ref_loss, std::vector<float> target
     return ref_loss(y, target);
   };
   BOOST_TEST(l == loss(theta), boost::test_tools::tolerance(1e-5));
-  std::vector<double> numeric(theta.size());
-  for (std::size_t i = 0; i < theta.size(); ++i) {
-    const double h = 1e-6 * std::max(1.0, std::abs(theta[i]));
-    auto plus = theta, minus = theta;
-    plus[i] += h;
-    minus[i] -= h;
-    numeric[i] = (loss(plus) - loss(minus)) / (2 * h);
-  }
-  check_close(numeric, parameters(g));
+  check_close(central_differences(theta, loss), parameters(g));
 }
 
 }  // namespace
