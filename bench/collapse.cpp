@@ -10,12 +10,11 @@
 #include <vector>
 
 #include <benchmark/benchmark.h>
-#include <boost/hana/for_each.hpp>
 
 #include <nonlin/eval/batch_forward.hpp>
 #include <nonlin/eval/execution.hpp>
 #include <nonlin/expr/collapse.hpp>
-#include <nonlin/expr/evaluation_form.hpp>
+#include <nonlin/eval/cost_model.hpp>
 #include <nonlin/network.hpp>
 
 namespace nl = nonlin;
@@ -34,7 +33,7 @@ template <class Net>
 std::unique_ptr<Net> random_network() {
   auto m = std::make_unique<Net>();
   std::mt19937 rng(42);
-  boost::hana::for_each(m->layers, [&](auto& layer) {
+  nl::for_each_layer(*m, [&](auto& layer) {
     std::uniform_real_distribution<float> u(-1.0f / std::sqrt(float(layer.inputs)), 1.0f / std::sqrt(float(layer.inputs)));
     for (auto& w : layer.weight) w = u(rng);
     for (auto& b : layer.bias) b = u(rng);

@@ -147,7 +147,7 @@ struct fixture {
 
   fixture() : in(batch * Net::inputs), out(batch * Net::outputs) {
     std::mt19937 engine(2024);
-    boost::hana::for_each(net.layers, [&](auto& layer) {
+    nl::for_each_layer(net, [&](auto& layer) {
       using L = std::decay_t<decltype(layer)>;
       const float scale = 1.0f / std::sqrt(static_cast<float>(L::inputs));
       std::uniform_real_distribution<float> uniform(-scale, scale);
@@ -160,7 +160,7 @@ struct fixture {
     for (auto& x : in) x = uniform(engine);
     net.forward(in, out, nl::execution::sequential);
   }
-  static constexpr double flops = static_cast<double>(nl::detail::forward_plan<Net>::flops_per_sample);
+  static constexpr double flops = static_cast<double>(nl::network_traits<Net>::flops_per_sample);
 };
 
 template <class Net>

@@ -11,8 +11,8 @@
 #include <nonlin/expr/affine.hpp>
 #include <nonlin/expr/collapse.hpp>
 #include <nonlin/expr/describe_collapse.hpp>
-#include <nonlin/expr/network_expression.hpp>
-#include <nonlin/expr/print.hpp>
+#include <nonlin/symbolic/network_expression.hpp>
+#include <nonlin/symbolic/print.hpp>
 #include <nonlin/expr/witness.hpp>
 #include <nonlin/network.hpp>
 

@@ -18,7 +18,7 @@
 
 #include <nonlin/expr/affine.hpp>
 #include <nonlin/expr/collapse.hpp>
-#include <nonlin/expr/evaluation_form.hpp>
+#include <nonlin/eval/cost_model.hpp>
 #include <nonlin/network.hpp>
 
 namespace nl = nonlin;

@@ -3,6 +3,7 @@
 // (m.forward). The golden files live in tests/golden/networks; the suite never needs torch.
 #define BOOST_TEST_MODULE golden_networks
 #include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -53,7 +54,11 @@ std::vector<double> f64_values(const st::file_contents& f, const st::tensor_entr
   const auto bytes = f.data(t);
   std::vector<double> v;
   for (std::size_t i = 0; i < bytes.size() / 8; ++i)
-    v.push_back(std::bit_cast<double>(st::read_le<std::uint64_t>(&bytes[8 * i])));
+  {
+    std::uint64_t bits = 0;  // little-endian on disk
+    for (std::size_t b = 0; b < 8; ++b) bits |= static_cast<std::uint64_t>(bytes[8 * i + b]) << (8 * b);
+    v.push_back(std::bit_cast<double>(bits));
+  }
   return v;
 }
 

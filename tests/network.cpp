@@ -47,7 +47,7 @@ using net_e = nl::network<nl::input<256>, nl::dense<256, nl::relu>, nl::dense<25
 template <class Net>
 void randomize(Net& m, unsigned seed) {
   std::mt19937 engine(seed);
-  boost::hana::for_each(m.layers, [&](auto& layer) {
+  nl::for_each_layer(m, [&](auto& layer) {
     // Glorot-like scale keeps activations O(1) through the layers, so no output saturates trivially.
     const float scale = 1.5f / std::sqrt(static_cast<float>(std::decay_t<decltype(layer)>::inputs));
     std::uniform_real_distribution<float> uniform(-scale, scale);

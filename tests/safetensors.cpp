@@ -134,7 +134,7 @@ Net random_network(unsigned seed) {
   std::mt19937 rng(seed);
   std::normal_distribution<float> normal(0.0f, 1.0f);
   Net m;
-  boost::hana::for_each(m.layers, [&](auto& layer) {
+  nl::for_each_layer(m, [&](auto& layer) {
     for (auto& w : layer.weight) w = normal(rng);
     for (auto& b : layer.bias) b = normal(rng);
   });

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include <nonlin/eval/plan.hpp>
+#include <nonlin/network_traits.hpp>
 #include <nonlin/expr/describe_collapse.hpp>
 
 namespace nonlin {
@@ -55,9 +56,6 @@ std::string activation_label(label_style style) {
   return label;
 }
 
-template <class A>
-constexpr bool is_identity_activation = A::name == std::string_view("identity");
-
 template <class Net>
 inline std::string network_type_name() {
   std::string s = "network<input<" + decimal(Net::inputs) + ">";
@@ -67,7 +65,7 @@ inline std::string network_type_name() {
           using L = typename Net::template layer_type<K>;
           using A = typename L::activation_type;
           s += ", dense<" + decimal(L::outputs);
-          if constexpr (!is_identity_activation<A>) s += ", " + activation_label<A>(label_style::type);
+          if constexpr (!network_traits<Net>::is_identity[K]) s += ", " + activation_label<A>(label_style::type);
           s += ">";
         }(),
         ...);
@@ -86,8 +84,9 @@ inline std::string fused_formula() {
     (
         [&] {
           using A = typename Net::template layer_type<K>::activation_type;
-          const bool wrapped = !is_identity_activation<A> || K + 1 < depth;
-          open[K] = (is_identity_activation<A> ? std::string(wrapped ? "(" : "")
+          constexpr bool identity = network_traits<Net>::is_identity[K];
+          const bool wrapped = !identity || K + 1 < depth;
+          open[K] = (identity ? std::string(wrapped ? "(" : "")
                                                 : activation_label<A>(label_style::formula) + "(") +
                     "W" + decimal(K + 1) + "·";
           close[K] = " + b" + decimal(K + 1) + (wrapped ? ")" : "");
@@ -124,9 +123,9 @@ inline std::string description() {
         ...);
   }(std::make_index_sequence<Net::depth>{});
   text += "parameters: " + decimal(Net::parameter_count) + "\n";
-  text += "FLOPs per sample: " + decimal(plan::flops_per_sample) +
+  text += "FLOPs per sample: " + decimal(network_traits<Net>::flops_per_sample) +
           " (2·in·out per dense layer, the bias included; activations not counted: " +
-          decimal(plan::activation_evaluations) + " evaluations)\n";
+          decimal(network_traits<Net>::activation_evaluations) + " evaluations)\n";
   text += fused_formula<Net>() + "\n";
   text += "batch kernel: ";
   text += plan::kernel == forward_kernel::registers

@@ -1,26 +1,23 @@
 // nonlin/network.hpp: network<input<N>, dense<...>...>, a neural network as a C++ type.
-// The type fixes every shape; the object holds the weights (a literal type, zero-initialised,
-// usable in constant expressions). m(x) evaluates one sample; m.forward evaluates a batch.
+// The type fixes every shape (network_traits); the object holds the weights, zero-initialised:
+// inline for small networks (a literal type, usable in constant expressions), on the heap for large
+// ones (layer_storage.hpp). m(x) evaluates one sample; m.forward evaluates a batch.
 #pragma once
 
 #include <array>
-#include <cmath>
 #include <cstddef>
 #include <span>
 #include <type_traits>
+#include <utility>
 
-#include <boost/hana/at.hpp>
-#include <boost/hana/fold_left.hpp>
-#include <boost/hana/for_each.hpp>
-#include <boost/hana/prepend.hpp>
-#include <boost/hana/tuple.hpp>
-#include <boost/hana/type.hpp>
-
-#include <nonlin/eval/batch_forward.hpp>
+#include <nonlin/activation/concept.hpp>
 #include <nonlin/eval/execution.hpp>
+#include <nonlin/eval/forward.hpp>
 #include <nonlin/eval/single_sample.hpp>
-#include <nonlin/expr/evaluation_form.hpp>
 #include <nonlin/layer.hpp>
+#include <nonlin/layer_storage.hpp>
+#include <nonlin/network_fwd.hpp>
+#include <nonlin/network_traits.hpp>
 
 namespace nonlin {
 
@@ -28,30 +25,15 @@ namespace detail {
 
 // Only an activation is asked whether it is elementwise: for dense<3, int> the readable message of
 // dense's static_assert must come first, not a missing member of int.
-template <class A>
-inline constexpr bool is_softmax_v = [] {
+template <class Layer>
+inline constexpr bool is_softmax_layer_v = false;
+template <std::size_t N, class A>
+inline constexpr bool is_softmax_layer_v<dense<N, A>> = [] {
   if constexpr (activation<A>)
     return !A::is_elementwise;
   else
     return false;
 }();
-
-template <class Layer>
-inline constexpr bool is_softmax_layer_v = false;
-template <std::size_t N, class A>
-inline constexpr bool is_softmax_layer_v<dense<N, A>> = is_softmax_v<A>;
-
-// The storage types of the layers: each dense<> learns its input width from its predecessor.
-template <std::size_t Inputs, class... Layers>
-struct layer_chain {
-  using type = boost::hana::tuple<>;
-};
-template <std::size_t Inputs, class First, class... Rest>
-struct layer_chain<Inputs, First, Rest...> {
-  using head = dense_layer<Inputs, First::outputs, typename First::activation_type>;
-  using tail = typename layer_chain<First::outputs, Rest...>::type;
-  using type = decltype(boost::hana::prepend(std::declval<tail>(), std::declval<head>()));
-};
 
 template <class Input, class... Layers>
 consteval bool check_network_declaration() {
@@ -75,8 +57,14 @@ consteval bool softmax_only_last() {
   return true;
 }
 
-}  // namespace detail
+template <class Traits, class Indices>
+struct layer_tuple_of;
+template <class Traits, std::size_t... K>
+struct layer_tuple_of<Traits, std::index_sequence<K...>> {
+  using type = layer_tuple<typename Traits::template layer_type<K>...>;
+};
 
+}  // namespace detail
 
 /// A feed-forward network declared as a type: network<input<2>, dense<2, tanh>, dense<1, sigmoid>>.
 template <class Input, class... Layers>
@@ -86,30 +74,29 @@ class network {
                 "nonlin::network: softmax normalises the output and may only be the activation of the last layer");
 
  public:
-  using layers_type = typename detail::layer_chain<Input::size, Layers...>::type;
-
-  static constexpr std::size_t depth = sizeof...(Layers);
-  static constexpr std::size_t inputs = Input::size;
-  static constexpr std::size_t outputs = std::remove_cvref_t<decltype(boost::hana::at_c<depth - 1>(
-      std::declval<layers_type>()))>::outputs;
-  static constexpr std::size_t parameter_count = boost::hana::fold_left(
-      layers_type{}, std::size_t{0}, [](std::size_t n, const auto& l) { return n + l.parameter_count; });
+  using traits = network_traits<network>;
+  static constexpr std::size_t depth = traits::depth;
+  static constexpr std::size_t inputs = traits::inputs;
+  static constexpr std::size_t outputs = traits::outputs;
+  static constexpr std::size_t parameter_count = traits::parameter_count;
 
   /// The storage type of layer K (a dense_layer<Inputs, Outputs, Activation>).
   template <std::size_t K>
-  using layer_type = std::remove_cvref_t<decltype(boost::hana::at_c<K>(std::declval<layers_type>()))>;
+  using layer_type = typename traits::template layer_type<K>;
+  using layers_type = typename detail::layer_tuple_of<traits, std::make_index_sequence<depth>>::type;
 
-  layers_type layers{};
+  /// True when the weights live in the object (constexpr-usable), false when on the heap.
+  static constexpr bool stores_inline = sizeof(layers_type) <= inline_weight_bytes;
 
   template <std::size_t K>
-  constexpr layer_type<K>& layer() noexcept {
+  constexpr layer_type<K>& layer() noexcept(stores_inline) {
     static_assert(K < depth, "nonlin::network::layer<K>: K must be less than the number of layers");
-    return boost::hana::at_c<K>(layers);
+    return detail::slot_value<K>(storage_.get());
   }
   template <std::size_t K>
   constexpr const layer_type<K>& layer() const noexcept {
     static_assert(K < depth, "nonlin::network::layer<K>: K must be less than the number of layers");
-    return boost::hana::at_c<K>(layers);
+    return detail::slot_value<K>(storage_.get());
   }
 
   /// One sample through every layer; constexpr, so a network with literal weights is evaluated by
@@ -118,11 +105,7 @@ class network {
   /// products (its header states the order of the sums); the other lane types sum in input order.
   template <class V>
   constexpr std::array<V, outputs> operator()(const std::array<V, inputs>& x) const noexcept {
-    if constexpr (std::is_same_v<V, float>)
-      return boost::hana::fold_left(layers, x,
-                                    [](const auto& h, const auto& l) { return detail::dense_sample(l, h); });
-    else
-      return boost::hana::fold_left(layers, x, [](const auto& h, const auto& l) { return l(h); });
+    return evaluate<V, 0>(x);
   }
 
   /// A batch, row-major [n][inputs] -> [n][outputs], for any n; throws std::invalid_argument when the
@@ -136,6 +119,33 @@ class network {
   void forward(std::span<const float> in, std::span<float> out, Policy policy) const {
     detail::forward_cheapest(*this, in, out, policy);  // identity runs merged where that saves FLOPs
   }
+
+ private:
+  template <class V, std::size_t K>
+  constexpr std::array<V, traits::widths[depth]> evaluate(const std::array<V, traits::widths[K]>& h) const noexcept {
+    const auto& l = layer<K>();
+    auto next = [&] {
+      if constexpr (std::is_same_v<V, float>)
+        return detail::dense_sample(l, h);
+      else
+        return l(h);
+    }();
+    if constexpr (K + 1 == depth)
+      return next;
+    else
+      return evaluate<V, K + 1>(next);
+  }
+
+  detail::layer_storage<layers_type> storage_{};
 };
+
+/// Calls f(layer) on every layer of m in order, layer<0>() first.
+template <class Net, class F>
+  requires is_network_v<std::remove_const_t<Net>>
+constexpr void for_each_layer(Net& m, F&& f) {
+  [&]<std::size_t... K>(std::index_sequence<K...>) {
+    (f(m.template layer<K>()), ...);
+  }(std::make_index_sequence<Net::depth>{});
+}
 
 }  // namespace nonlin

@@ -11,10 +11,10 @@
 #include <nonlin/activation/identity.hpp>
 #include <nonlin/activation/softmax.hpp>
 #include <nonlin/expr/affine.hpp>
-#include <nonlin/expr/network_expression.hpp>
-#include <nonlin/expr/normal_form.hpp>
-#include <nonlin/expr/print.hpp>
-#include <nonlin/expr/symbolic.hpp>
+#include <nonlin/symbolic/network_expression.hpp>
+#include <nonlin/symbolic/normal_form.hpp>
+#include <nonlin/symbolic/print.hpp>
+#include <nonlin/symbolic/expression.hpp>
 #include <nonlin/network.hpp>
 
 #include "bend.hpp"

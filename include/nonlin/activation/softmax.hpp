@@ -15,7 +15,8 @@
 #include <type_traits>
 #include <utility>
 
-#include <nonlin/eval/transpose.hpp>
+#include <nonlin/simd/arithmetic.hpp>
+#include <nonlin/simd/transpose.hpp>
 #include <nonlin/math/exp.hpp>
 #include <nonlin/simd/pack.hpp>
 
@@ -117,7 +118,7 @@ constexpr V scaled_exp(V z, V m, temperature_factors<simd::element_t<V>> t) noex
   const V remainder = simd::fma(-a, simd::broadcast<V>(t.t), d);
   V tail = Divides ? (remainder + rounding) / t.t : (remainder + rounding) * t.inverse_t;
   constexpr T bound = T(0x1p-10);
-  tail = math::detail::max(math::detail::min(tail, simd::broadcast<V>(bound)), simd::broadcast<V>(-bound));
+  tail = simd::max(simd::min(tail, simd::broadcast<V>(bound)), simd::broadcast<V>(-bound));
   return math::detail::exp_nonpositive(a, tail);
 }
 
@@ -239,13 +240,13 @@ inline void softmax_row(const float* in, float* out, std::size_t n,
   P max_odd = max_even;
   std::size_t i = 0;
   for (; i + 2 * lanes <= body; i += 2 * lanes) {
-    max_even = math::detail::max(simd::load<P>(in + i), max_even);
-    max_odd = math::detail::max(simd::load<P>(in + i + lanes), max_odd);
+    max_even = simd::max(simd::load<P>(in + i), max_even);
+    max_odd = simd::max(simd::load<P>(in + i + lanes), max_odd);
   }
-  if (i < body) max_even = math::detail::max(simd::load<P>(in + i), max_even);
-  if (tail != 0) max_odd = math::detail::max(load_tail(in + body, tail, -inf), max_odd);
+  if (i < body) max_even = simd::max(simd::load<P>(in + i), max_even);
+  if (tail != 0) max_odd = simd::max(load_tail(in + body, tail, -inf), max_odd);
   const P m = simd::broadcast<P>(
-      reduce_tree(math::detail::max(max_even, max_odd), [](P a, P b) { return math::detail::max(a, b); }));
+      reduce_tree(simd::max(max_even, max_odd), [](P a, P b) { return simd::max(a, b); }));
 
   W sum_pack = {};
   for (i = 0; i < body; i += lanes) {

@@ -10,7 +10,7 @@
 #include <utility>
 
 #include <nonlin/eval/plan.hpp>
-#include <nonlin/eval/transpose.hpp>
+#include <nonlin/simd/transpose.hpp>
 #include <nonlin/simd/pack.hpp>
 
 namespace nonlin::detail {

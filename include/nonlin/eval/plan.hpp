@@ -5,10 +5,8 @@
 
 #include <array>
 #include <cstddef>
-#include <type_traits>
-#include <utility>
 
-#include <nonlin/activation/identity.hpp>
+#include <nonlin/network_traits.hpp>
 #include <nonlin/simd/pack.hpp>
 
 namespace nonlin::detail {
@@ -23,36 +21,10 @@ template <class Net>
 struct forward_plan {
   using pack = simd::float_pack;
   static constexpr std::size_t lanes = simd::lanes_v<pack>;
-  static constexpr std::size_t depth = Net::depth;
-
-  /// widths[0] is the input, widths[k + 1] the output of layer k.
-  static constexpr std::array<std::size_t, depth + 1> widths = []<std::size_t... K>(
-      std::index_sequence<K...>) {
-    return std::array<std::size_t, depth + 1>{Net::inputs, Net::template layer_type<K>::outputs...};
-  }(std::make_index_sequence<depth>{});
-
-  static constexpr std::size_t max_width = [] {
-    std::size_t m = 0;
-    for (std::size_t w : widths) m = w > m ? w : m;
-    return m;
-  }();
-
-  /// Floating-point operations per sample: 2·in·out per dense layer (one multiply and one add per
-  /// weight, the bias being the first add); activations are not counted (see activation_evaluations).
-  static constexpr std::size_t flops_per_sample = [] {
-    std::size_t f = 0;
-    for (std::size_t k = 0; k < depth; ++k) f += 2 * widths[k] * widths[k + 1];
-    return f;
-  }();
-
-  /// Activation function evaluations per sample (identity layers evaluate nothing).
-  static constexpr std::size_t activation_evaluations = []<std::size_t... K>(
-      std::index_sequence<K...>) {
-    return ((std::is_same_v<typename Net::template layer_type<K>::activation_type, identity>
-                 ? std::size_t{0}
-                 : Net::template layer_type<K>::outputs) +
-            ... + std::size_t{0});
-  }(std::make_index_sequence<depth>{});
+  using traits = network_traits<Net>;
+  static constexpr std::size_t depth = traits::depth;
+  static constexpr auto widths = traits::widths;
+  static constexpr std::size_t max_width = traits::max_width;
 
   // A layer of a register tile keeps its inputs and its accumulators live at once; the rest of the
   // register file is left to the activation's temporaries, so that nothing spills.
@@ -85,7 +57,7 @@ struct forward_plan {
 
   /// A rough cost of one sample in flop-equivalents (an activation counted as 20), and the batch
   /// size from which threads pay for themselves: about 10 µs of one core's work.
-  static constexpr std::size_t cost_per_sample = flops_per_sample + 20 * activation_evaluations;
+  static constexpr std::size_t cost_per_sample = traits::flops_per_sample + 20 * traits::activation_evaluations;
   static constexpr std::size_t parallel_threshold = [] {
     std::size_t n = (std::size_t{1} << 20) / cost_per_sample;
     return n < 2 * tile ? 2 * tile : n;

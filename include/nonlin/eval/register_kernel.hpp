@@ -9,10 +9,8 @@
 #include <cstddef>
 #include <type_traits>
 
-#include <boost/hana/fold_left.hpp>
-
 #include <nonlin/eval/plan.hpp>
-#include <nonlin/eval/transpose.hpp>
+#include <nonlin/simd/transpose.hpp>
 #include <nonlin/simd/pack.hpp>
 
 namespace nonlin::detail {
@@ -20,17 +18,24 @@ namespace nonlin::detail {
 // Several tiles per step, advanced layer by layer together: each activation is a long dependency
 // chain (a polynomial, a division), and placing the tiles' chains next to each other in program
 // order lets the core overlap them; one tile at a time leaves the FMA units waiting on latency.
+template <std::size_t K, std::size_t Group, class Net, class Tiles>
+inline auto register_layers(const Net& net, const Tiles& h) noexcept {
+  if constexpr (K == Net::depth) {
+    return h;
+  } else {
+    const auto& layer = net.template layer<K>();
+    std::array<std::array<kernel_pack, Net::template layer_type<K>::outputs>, Group> z;
+    for (std::size_t g = 0; g < Group; ++g) z[g] = layer(h[g]);
+    return register_layers<K + 1, Group>(net, z);
+  }
+}
+
 template <std::size_t Group, class Net>
 inline void register_group(const Net& net, const float* in, float* out) noexcept {
   constexpr std::size_t ni = Net::inputs, no = Net::outputs, step = kernel_lanes;
   std::array<std::array<kernel_pack, ni>, Group> x;
   for (std::size_t g = 0; g < Group; ++g) x[g] = load_transposed<ni>(in + g * step * ni);
-  const auto y = boost::hana::fold_left(net.layers, x, [](const auto& h, const auto& layer) {
-    using L = std::remove_cvref_t<decltype(layer)>;
-    std::array<std::array<kernel_pack, L::outputs>, Group> z;
-    for (std::size_t g = 0; g < Group; ++g) z[g] = layer(h[g]);
-    return z;
-  });
+  const auto y = register_layers<0, Group>(net, x);
   for (std::size_t g = 0; g < Group; ++g) store_transposed<no>(y[g], out + g * step * no);
 }
 

@@ -8,7 +8,7 @@
 #include <type_traits>
 #include <utility>
 
-#include <nonlin/eval/transpose.hpp>
+#include <nonlin/simd/transpose.hpp>
 #include <nonlin/simd/pack.hpp>
 
 namespace nonlin::detail {
@@ -51,27 +51,7 @@ constexpr std::array<float, Layer::outputs> dense_sample_scalar(
   }
 }
 
-// ---- the vector form (run time) ---------------------------------------------------------------------
-// Sixteen packs of partial sums, one per output, reduced to one pack whose lane k is the sum of pack
-// k: the block-swapping stages of transpose_block with an add after each, in the order above.
-template <std::size_t Block>
-inline void add_swapped_blocks(std::array<kernel_pack, kernel_lanes>& r) noexcept {
-  constexpr kernel_index low = std::bit_cast<kernel_index>(swap_index<Block, false>);
-  constexpr kernel_index high = std::bit_cast<kernel_index>(swap_index<Block, true>);
-#pragma GCC unroll 16
-  for (std::size_t i = 0; i < Block; ++i) {
-    const kernel_pack a = r[i], b = r[i + Block];
-    r[i] = __builtin_shuffle(a, b, low) + __builtin_shuffle(a, b, high);
-  }
-}
-
-inline kernel_pack reduce_packs(std::array<kernel_pack, kernel_lanes>& r) noexcept {
-  [&]<std::size_t... S>(std::index_sequence<S...>) {
-    (add_swapped_blocks<(kernel_lanes >> (S + 1))>(r), ...);
-  }(std::make_index_sequence<std::bit_width(kernel_lanes) - 1>{});
-  return r[0];
-}
-
+// ---- the vector form (run time) ----------------------------------------------------------------------
 template <std::size_t Count>
 inline kernel_pack load_first(const float* p) noexcept {
   if constexpr (Count >= kernel_lanes)

@@ -5,7 +5,10 @@
 
 #include <cstddef>
 
+#include <nonlin/activation/identity.hpp>
 #include <nonlin/expr/collapse.hpp>
+#include <nonlin/layer.hpp>
+#include <nonlin/network_traits.hpp>
 
 namespace nonlin {
 
@@ -14,8 +17,7 @@ namespace nonlin {
 template <class Net>
 inline constexpr bool is_affine_v = false;
 template <class Input, class... Layers>
-inline constexpr bool is_affine_v<network<Input, Layers...>> =
-    (std::is_same_v<typename Layers::activation_type, identity> && ...);
+inline constexpr bool is_affine_v<network<Input, Layers...>> = network_traits<network<Input, Layers...>>::is_affine;
 
 /// The single affine layer an all-identity network equals: y = W'x + b', W' = Wn···W1,
 /// b' = Σ_k Wn···W(k+1)·b_k, as a dense_layer (so affine_map(m)(x) evaluates it).

@@ -6,7 +6,9 @@
 #include <cstddef>
 #include <string>
 
-#include <nonlin/expr/evaluation_form.hpp>
+#include <nonlin/eval/cost_model.hpp>
+#include <nonlin/eval/merge.hpp>
+#include <nonlin/network_traits.hpp>
 
 namespace nonlin {
 
@@ -16,7 +18,7 @@ namespace nonlin {
 template <class Net>
   requires is_network_v<Net>
 std::string describe_collapse() {
-  using decl = detail::network_declaration<Net>;
+  using decl = network_traits<Net>;
   constexpr auto full = detail::full_merge_plan<Net>();
   constexpr auto chosen = detail::cheapest_merge_plan<Net>();
   using g = detail::groups<decl::depth, full>;

@@ -3,50 +3,24 @@
 // weights move between PyTorch and nonlin without conversion. Every defect throws nl::format_error.
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstddef>
 #include <filesystem>
-#include <map>
-#include <optional>
 #include <string>
-#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
 #include <nonlin/io/detail/safetensors_file.hpp>
+#include <nonlin/io/detail/safetensors_layers.hpp>
 #include <nonlin/io/format_error.hpp>
 #include <nonlin/network.hpp>
+#include <nonlin/network_traits.hpp>
 
 namespace nonlin {
 
 namespace detail::safetensors {
-
-// "12.weight" -> {12, weight}. Indices are plain decimals without leading zeros, so that two
-// spellings can never name the same layer.
-struct parameter_name {
-  std::size_t index;
-  bool is_weight;
-};
-inline std::optional<parameter_name> parse_parameter_name(std::string_view name) {
-  const auto dot = name.find('.');
-  if (dot == std::string_view::npos) return std::nullopt;
-  const auto digits = name.substr(0, dot), kind = name.substr(dot + 1);
-  if (kind != "weight" && kind != "bias") return std::nullopt;
-  if (digits.empty() || digits.size() > 9 || (digits.size() > 1 && digits[0] == '0')) return std::nullopt;
-  std::size_t index = 0;
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
-  if (ec != std::errc{} || end != digits.data() + digits.size()) return std::nullopt;
-  return parameter_name{index, kind == "weight"};
-}
-
-inline std::string join(const std::vector<std::string>& items) {
-  std::string s;
-  for (std::size_t i = 0; i < items.size(); ++i) s += (i ? ", " : "") + items[i];
-  return s;
-}
 
 template <class Net, std::size_t K>
 std::string layer_description() {
@@ -96,33 +70,19 @@ constexpr std::array<std::size_t, Net::depth> sequential_indices() {
   std::size_t next = 0;
   [&]<std::size_t... K>(std::index_sequence<K...>) {
     ((indices[K] = next,
-      next += std::is_same_v<typename Net::template layer_type<K>::activation_type, identity> ? 1 : 2),
+      next += network_traits<Net>::is_identity[K] ? 1 : 2),
      ...);
   }(std::make_index_sequence<Net::depth>{});
   return indices;
 }
 
-struct layer_tensors {
-  const tensor_entry* weight = nullptr;
-  const tensor_entry* bias = nullptr;
-};
-
 template <class Net, std::size_t K>
-void load_layer(const file_contents& f, std::size_t index, const layer_tensors& found, Net& net) {
+void load_layer(const file_contents& f, const layer_tensors& found, Net& net) {
   using L = typename Net::template layer_type<K>;
-  auto load = [&](const tensor_entry* t, bool is_weight, auto& destination) {
-    const std::string name = std::to_string(index) + (is_weight ? ".weight" : ".bias");
-    const std::vector<std::size_t> expected =
-        is_weight ? std::vector<std::size_t>{L::outputs, L::inputs} : std::vector<std::size_t>{L::outputs};
-    const std::string context = " (" + layer_description<Net, K>() + ")";
-    if (!t) fail(f.path, "missing tensor " + name + ": expected shape " + shape_string(expected) + context);
-    if (t->shape != expected)
-      fail(f.path, name + ": expected shape " + shape_string(expected) + context + ", found " + shape_string(t->shape));
-    const auto values = to_float(f, *t);
-    std::copy(values.begin(), values.end(), destination.begin());
-  };
-  load(found.weight, true, net.template layer<K>().weight);
-  load(found.bias, false, net.template layer<K>().bias);
+  const std::string context = " (" + layer_description<Net, K>() + ")";
+  auto& layer = net.template layer<K>();
+  read_parameter(f, found, true, {L::outputs, L::inputs}, context, layer.weight);
+  read_parameter(f, found, false, {L::outputs, 0}, context, layer.bias);
 }
 
 }  // namespace detail::safetensors
@@ -137,43 +97,10 @@ template <class Net>
 Net load_safetensors(const std::filesystem::path& path) {
   namespace st = detail::safetensors;
   const auto f = st::open(path);
-
-  std::map<std::size_t, st::layer_tensors> by_index;  // ordered: the i-th smallest index is layer i
-  std::vector<std::string> unexpected;
-  for (const auto& [name, entry] : f.tensors) {
-    const auto parsed = st::parse_parameter_name(name);
-    if (!parsed) {
-      unexpected.push_back(name);
-      continue;
-    }
-    auto& slot = by_index[parsed->index];
-    (parsed->is_weight ? slot.weight : slot.bias) = &entry;
-  }
-  std::vector<std::size_t> indices;
-  for (const auto& [index, tensors] : by_index) {
-    if (indices.size() >= Net::depth) {
-      if (tensors.weight) unexpected.push_back(tensors.weight->name);
-      if (tensors.bias) unexpected.push_back(tensors.bias->name);
-    }
-    indices.push_back(index);
-  }
-  const auto found_indices = [&] {
-    std::vector<std::string> s;
-    for (const auto i : indices) s.push_back(std::to_string(i));
-    return st::join(s);
-  };
-  if (!unexpected.empty())
-    st::fail(f.path, "unexpected tensors " + st::join(unexpected) + ": the network has " +
-                         std::to_string(Net::depth) + " dense layers and takes only <index>.weight and <index>.bias"
-                         " for " + std::to_string(Net::depth) + " indices (found indices: " + found_indices() + ")");
-  if (indices.size() < Net::depth)
-    st::fail(f.path, "missing tensors: the network has " + std::to_string(Net::depth) +
-                         " dense layers, the file holds tensors for " + std::to_string(indices.size()) +
-                         " (indices: " + (indices.empty() ? std::string("none") : found_indices()) + ")");
-
+  const auto layers = st::match_layers(f, Net::depth);
   Net net{};
   [&]<std::size_t... K>(std::index_sequence<K...>) {
-    (st::load_layer<Net, K>(f, indices[K], by_index[indices[K]], net), ...);
+    (st::load_layer<Net, K>(f, layers[K], net), ...);
   }(std::make_index_sequence<Net::depth>{});
   return net;
 }

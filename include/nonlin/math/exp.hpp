@@ -6,56 +6,15 @@
 
 #include <limits>
 
+#include <nonlin/simd/arithmetic.hpp>
 #include <nonlin/simd/pack.hpp>
 
 namespace nonlin::math {
 
 namespace detail {
 
-// a < b ? a : b and a > b ? a : b, lane-wise. x86's min and max instructions have exactly these
-// semantics (the second operand wins for NaN and for equal values); GCC does not find them itself.
-// So min(hi, x) and max(lo, x) clamp and let NaN through, min(x, hi) and max(x, lo) turn it into
-// the bound.
-template <class V>
-constexpr V min(V a, V b) noexcept {
-#if defined(__AVX512F__)
-  if constexpr (simd::is_pack_v<V> && sizeof(V) == 64) {
-    if (!std::is_constant_evaluated()) {
-      if constexpr (sizeof(simd::element_t<V>) == 4) return _mm512_maskz_min_ps(static_cast<__mmask16>(-1), a, b);
-      else return _mm512_maskz_min_pd(static_cast<__mmask8>(-1), a, b);
-    }
-  }
-#endif
-#if defined(__AVX__)
-  if constexpr (simd::is_pack_v<V> && sizeof(V) == 32) {
-    if (!std::is_constant_evaluated()) {
-      if constexpr (sizeof(simd::element_t<V>) == 4) return _mm256_min_ps(a, b);
-      else return _mm256_min_pd(a, b);
-    }
-  }
-#endif
-  return simd::select<V>(a < b, a, b);
-}
-template <class V>
-constexpr V max(V a, V b) noexcept {
-#if defined(__AVX512F__)
-  if constexpr (simd::is_pack_v<V> && sizeof(V) == 64) {
-    if (!std::is_constant_evaluated()) {
-      if constexpr (sizeof(simd::element_t<V>) == 4) return _mm512_maskz_max_ps(static_cast<__mmask16>(-1), a, b);
-      else return _mm512_maskz_max_pd(static_cast<__mmask8>(-1), a, b);
-    }
-  }
-#endif
-#if defined(__AVX__)
-  if constexpr (simd::is_pack_v<V> && sizeof(V) == 32) {
-    if (!std::is_constant_evaluated()) {
-      if constexpr (sizeof(simd::element_t<V>) == 4) return _mm256_max_ps(a, b);
-      else return _mm256_max_pd(a, b);
-    }
-  }
-#endif
-  return simd::select<V>(a > b, a, b);
-}
+using simd::max;
+using simd::min;
 
 /// x clamped to [lo, hi], NaN kept. No step converts a float to an integer (the exponent comes
 /// from bits), so NaN simply flows through every kernel, scalar and constexpr included.

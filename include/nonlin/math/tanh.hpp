@@ -5,28 +5,15 @@
 
 #include <nonlin/math/exp.hpp>
 #include <nonlin/math/expm1.hpp>
+#include <nonlin/simd/arithmetic.hpp>
 #include <nonlin/simd/pack.hpp>
 
 namespace nonlin::math {
 
 namespace detail {
 
-template <class V>
-constexpr V abs(V x) noexcept {
-  using T = simd::element_t<V>;
-  using I = simd::int_lane_t<V>;
-  constexpr simd::int_for<T> magnitude = std::numeric_limits<simd::int_for<T>>::max();
-  return simd::from_bits<V>(static_cast<I>(simd::to_bits(x) & magnitude));
-}
-
-// |magnitude| with the sign bit of `sign` (magnitude must have a clear sign bit).
-template <class V>
-constexpr V with_sign_of(V magnitude, V sign) noexcept {
-  using T = simd::element_t<V>;
-  using I = simd::int_lane_t<V>;
-  constexpr simd::int_for<T> sign_bit = std::numeric_limits<simd::int_for<T>>::min();
-  return simd::from_bits<V>(static_cast<I>(simd::to_bits(magnitude) | (simd::to_bits(sign) & sign_bit)));
-}
+using simd::abs;
+using simd::with_sign_of;
 
 template <class T>
 struct tanh_limits {

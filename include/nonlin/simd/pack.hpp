@@ -202,26 +202,4 @@ inline void store_partial(element_t<V>* p, V v, std::size_t n) noexcept {
   for (std::size_t i = 0; i < n; ++i) p[i] = v[i];
 }
 
-/// Horizontal reductions (cold paths and tails; the compiler emits shuffles).
-template <class V>
-constexpr element_t<V> reduce_add(V v) noexcept {
-  if constexpr (is_pack_v<V>) {
-    element_t<V> s = 0;
-    for (std::size_t i = 0; i < lanes_v<V>; ++i) s += v[i];
-    return s;
-  } else {
-    return v;
-  }
-}
-template <class V>
-constexpr element_t<V> reduce_max(V v) noexcept {
-  if constexpr (is_pack_v<V>) {
-    element_t<V> m = v[0];
-    for (std::size_t i = 1; i < lanes_v<V>; ++i) m = v[i] > m ? v[i] : m;
-    return m;
-  } else {
-    return v;
-  }
-}
-
 }  // namespace nonlin::simd

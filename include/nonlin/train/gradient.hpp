@@ -13,10 +13,10 @@
 #include <utility>
 #include <vector>
 
-#include <boost/hana/for_each.hpp>
-
 #include <nonlin/network.hpp>
+#include <nonlin/network_traits.hpp>
 #include <nonlin/simd/pack.hpp>
+#include <nonlin/simd/reduce.hpp>
 #include <nonlin/train/detail/blocked_kernels.hpp>
 
 namespace nonlin {
@@ -31,9 +31,7 @@ namespace detail {
 // Widths of the activations a backward pass keeps: the input, then every layer's output.
 template <class Net>
 consteval auto activation_widths() {
-  return []<std::size_t... K>(std::index_sequence<K...>) {
-    return std::array<std::size_t, Net::depth + 1>{Net::inputs, Net::template layer_type<K>::outputs...};
-  }(std::make_index_sequence<Net::depth>{});
+  return network_traits<Net>::widths;
 }
 
 template <class Net>
@@ -178,7 +176,7 @@ inline void backward_layer(const Layer& layer, Layer& grad, const lane_pack* del
   for (std::size_t o = 0; o < Out; ++o) {
     lane_pack s = simd::broadcast<lane_pack>(0.0f);
     for (std::size_t t = 0; t < tiles; ++t) s += delta[o * Tiles + t];
-    grad.bias[o] += lane_sum(s);
+    grad.bias[o] += simd::reduce_add(s);
   }
   float* gw = grad.weight.data();
   for_static_blocks<Out, In, 4, 4>([&]<std::size_t RO, std::size_t RI>(std::size_t o, std::size_t i) {
@@ -195,7 +193,7 @@ inline void backward_layer(const Layer& layer, Layer& grad, const lane_pack* del
 
 template <class Net>
 void zero(Net& net) noexcept {
-  boost::hana::for_each(net.layers, [](auto& l) {
+  for_each_layer(net, [](auto& l) {
     l.weight.fill(0.0f);
     l.bias.fill(0.0f);
   });

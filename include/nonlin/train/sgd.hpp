@@ -6,8 +6,7 @@
 #include <cstddef>
 #include <stdexcept>
 
-#include <boost/hana/for_each.hpp>
-#include <boost/hana/zip.hpp>
+#include <utility>
 
 namespace nonlin {
 

@@ -8,67 +8,13 @@
 #include <type_traits>
 
 #include <nonlin/simd/pack.hpp>
+#include <nonlin/simd/reduce.hpp>
+#include <nonlin/simd/transpose.hpp>
 
 
 namespace nonlin::detail {
 
-using lane_pack = simd::float_pack;
-
-// The sum of one pack's lanes by halving: log2(lanes) shuffle-and-add steps. (GCC 12's
-// _mm512_reduce_add_ps trips -Wmaybe-uninitialized inside its own header, hence vector shuffles.)
-// A template, so that the 16-lane shuffles are only instantiated on targets with 16-lane packs.
-template <class P = lane_pack>
-inline float lane_sum(P v) noexcept {
-  if constexpr (simd::lanes_v<P> == 16) {
-    v += __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
-    v += __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3, 12, 13, 14, 15, 8, 9, 10, 11);
-    v += __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
-    v += __builtin_shufflevector(v, v, 1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14);
-    return v[0];
-  } else {
-    return simd::reduce_add(v);
-  }
-}
-
-// Sums of 16 packs of 16 lanes at once, each lane of the result holding one pack's sum (see
-// lane_of_pack16).
-// A transposing add tree: 15 adds and 30 two-source shuffles for 16 sums, against 4 dependent
-// shuffle-add pairs per lane_sum.
-template <class P = lane_pack>
-  requires(simd::lanes_v<P> == 16)
-inline P lane_sums16(const P (&p)[16]) noexcept {
-  P r8[8];
-  for (int k = 0; k < 8; ++k) {  // 256-bit halves: a.lo+a.hi | b.lo+b.hi
-    const P a = p[k], b = p[k + 8];
-    r8[k] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23) +
-            __builtin_shufflevector(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
-  }
-  P r4[4];
-  for (int k = 0; k < 4; ++k) {  // 128-bit quarters
-    const P a = r8[k], b = r8[k + 4];
-    r4[k] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27) +
-            __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
-  }
-  P r2[2];
-  for (int k = 0; k < 2; ++k) {  // 64-bit halves of each 128-bit quarter
-    const P a = r4[k], b = r4[k + 2];
-    r2[k] = __builtin_shufflevector(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29) +
-            __builtin_shufflevector(a, b, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
-  }
-  const P a = r2[0], b = r2[1];
-  return __builtin_shufflevector(a, b, 0, 2, 16, 18, 4, 6, 20, 22, 8, 10, 24, 26, 12, 14, 28, 30) +
-         __builtin_shufflevector(a, b, 1, 3, 17, 19, 5, 7, 21, 23, 9, 11, 25, 27, 13, 15, 29, 31);
-}
-
-// The tree does not keep the packs in order: pack p's sum lands in lane lane_of_pack16[p]. In
-// 128-bit quarter q and position e of the result sit pack {0,2,1,3}[e] + {0,8,4,12}[q].
-inline constexpr std::array<int, 16> lane_of_pack16 = [] {
-  std::array<int, 16> lane{};
-  constexpr int by_position[4] = {0, 2, 1, 3}, by_quarter[4] = {0, 8, 4, 12};
-  for (int q = 0; q < 4; ++q)
-    for (int e = 0; e < 4; ++e) lane[by_position[e] + by_quarter[q]] = 4 * q + e;
-  return lane;
-}();
+using lane_pack = kernel_pack;
 
 // z[o][t] = b[o] + sum_i W[o][i] x[i][t] for RO outputs and RT tiles; the epilogue hands each
 // result to `finish` (the activation) before the store.
@@ -137,21 +83,16 @@ inline void weight_gradient_kernel(const lane_pack* delta, const lane_pack* x, f
       for (std::size_t r = 0; r < RO; ++r) acc[r][j] = simd::fma(d[r], xv, acc[r][j]);
     }
   }
-  if constexpr (simd::lanes_v<lane_pack> == 16 && RI == 4 && RO == 4) {
-    // acc's type depends on RO and RI, which keeps this call out of non-16-lane targets.
-    using pack = std::remove_cvref_t<decltype(acc[0][0])>;
-    const lane_pack sums = lane_sums16(reinterpret_cast<const pack(&)[16]>(acc));
-#pragma GCC unroll 4
-    for (std::size_t r = 0; r < RO; ++r)
-#pragma GCC unroll 4
-      for (std::size_t j = 0; j < RI; ++j)
-        gw[(o + r) * In + i + j] += sums[lane_of_pack16[r * RI + j]];
-    return;
+  // Whole groups of `lanes` sums reduce together, one sum per lane (reduce_packs); the rest one by one.
+  constexpr std::size_t sums = RO * RI, lanes = simd::lanes_v<lane_pack>;
+  constexpr std::size_t grouped = sums - sums % lanes;
+  for (std::size_t first = 0; first < grouped; first += lanes) {
+    std::array<lane_pack, lanes> group;
+    for (std::size_t k = 0; k < lanes; ++k) group[k] = acc[(first + k) / RI][(first + k) % RI];
+    const lane_pack total = reduce_packs(group);
+    for (std::size_t k = 0; k < lanes; ++k) gw[(o + (first + k) / RI) * In + i + (first + k) % RI] += total[k];
   }
-#pragma GCC unroll 16
-  for (std::size_t r = 0; r < RO; ++r)
-#pragma GCC unroll 16
-    for (std::size_t j = 0; j < RI; ++j) gw[(o + r) * In + i + j] += lane_sum(acc[r][j]);
+  for (std::size_t k = grouped; k < sums; ++k) gw[(o + k / RI) * In + i + k % RI] += simd::reduce_add(acc[k / RI][k % RI]);
 }
 
 // g[i][t] = sum_o W[o][i] delta[o][t] for RI inputs and RT tiles; `finish(g, i, t)` turns the

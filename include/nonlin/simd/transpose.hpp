@@ -1,4 +1,4 @@
-// nonlin/eval/transpose.hpp: moving a tile between the batch's row-major layout (one sample per row)
+// nonlin/simd/transpose.hpp: moving a tile between the batch's row-major layout (one sample per row)
 // and the kernels' layout (one feature per pack, one sample per lane), in both directions.
 // Narrow rows use two-source permutes straight into registers; wide rows use lanes × lanes block
 // transposes. Both are written with vector shuffles, so every SIMD width gets them.
@@ -10,6 +10,7 @@
 #include <utility>
 
 #include <nonlin/simd/pack.hpp>
+#include <nonlin/simd/shuffle.hpp>
 
 namespace nonlin::detail {
 
@@ -54,14 +55,18 @@ struct narrow_permutes {
   }();
 };
 
+template <const auto& Table, std::size_t D, std::size_t J>
+struct pair_index {
+  static constexpr auto value = Table[D][J].index;
+};
+
 template <std::size_t Width, const auto& Table, std::size_t D, std::size_t J>
 inline void permute_pair(const std::array<kernel_pack, Width>& src, kernel_pack& acc) noexcept {
   constexpr auto e = Table[D][J];
   if constexpr (e.used) {
-    constexpr kernel_index index = std::bit_cast<kernel_index>(e.index);
     constexpr kernel_index mask = std::bit_cast<kernel_index>(e.mask);
     constexpr std::size_t second = 2 * J + 1 < Width ? 2 * J + 1 : 2 * J;
-    const kernel_pack v = __builtin_shuffle(src[2 * J], src[second], index);
+    const kernel_pack v = simd::shuffle<pair_index<Table, D, J>>(src[2 * J], src[second]);
     acc = mask ? v : acc;
   }
 }
@@ -107,24 +112,24 @@ inline void store_transposed(const std::array<kernel_pack, Width>& y, float* row
 // transpose the four blocks alike, halving the block size each stage (log2(lanes) stages of
 // two-source shuffles, which the compiler maps to vshuff32x4, vshufps, vunpck* or vpermt2ps).
 template <std::size_t Block, bool High>
-inline constexpr std::array<int, kernel_lanes> swap_index = [] {
-  std::array<int, kernel_lanes> idx{};
-  for (std::size_t j = 0; j < kernel_lanes; ++j)
-    idx[j] = static_cast<int>(High ? (j & Block ? kernel_lanes + j : j + Block)
-                                   : (j & Block ? kernel_lanes + j - Block : j));
-  return idx;
-}();
+struct swap_index {
+  static constexpr std::array<int, kernel_lanes> value = [] {
+    std::array<int, kernel_lanes> idx{};
+    for (std::size_t j = 0; j < kernel_lanes; ++j)
+      idx[j] = static_cast<int>(High ? (j & Block ? kernel_lanes + j : j + Block)
+                                     : (j & Block ? kernel_lanes + j - Block : j));
+    return idx;
+  }();
+};
 
 template <std::size_t Block>
 inline void swap_blocks(std::array<kernel_pack, kernel_lanes>& r) noexcept {
-  constexpr kernel_index low = std::bit_cast<kernel_index>(swap_index<Block, false>);
-  constexpr kernel_index high = std::bit_cast<kernel_index>(swap_index<Block, true>);
 #pragma GCC unroll 16
   for (std::size_t i = 0; i < kernel_lanes; ++i)
     if ((i & Block) == 0) {
       const kernel_pack a = r[i], b = r[i + Block];
-      r[i] = __builtin_shuffle(a, b, low);
-      r[i + Block] = __builtin_shuffle(a, b, high);
+      r[i] = simd::shuffle<swap_index<Block, false>>(a, b);
+      r[i + Block] = simd::shuffle<swap_index<Block, true>>(a, b);
     }
 }
 
@@ -136,6 +141,26 @@ inline void transpose_block(const float* src, std::size_t src_stride, float* dst
     (swap_blocks<(kernel_lanes >> (S + 1))>(r), ...);
   }(std::make_index_sequence<std::bit_width(kernel_lanes) - 1>{});
   for (std::size_t i = 0; i < kernel_lanes; ++i) simd::store(dst + i * dst_stride, r[i]);
+}
+
+// Sixteen (lanes) packs of partial sums reduced to one pack whose lane k is the sum of pack k: the
+// block-swapping stages of transpose_block with an add after each, so pack k's lanes are added
+// pairwise (lane j + lane j + lanes/2, then j + j + lanes/4, ...). The single-sample evaluator sums
+// its dot products this way, and training its weight gradients.
+template <std::size_t Block>
+inline void add_swapped_blocks(std::array<kernel_pack, kernel_lanes>& r) noexcept {
+#pragma GCC unroll 16
+  for (std::size_t i = 0; i < Block; ++i) {
+    const kernel_pack a = r[i], b = r[i + Block];
+    r[i] = simd::shuffle<swap_index<Block, false>>(a, b) + simd::shuffle<swap_index<Block, true>>(a, b);
+  }
+}
+
+inline kernel_pack reduce_packs(std::array<kernel_pack, kernel_lanes>& r) noexcept {
+  [&]<std::size_t... S>(std::index_sequence<S...>) {
+    (add_swapped_blocks<(kernel_lanes >> (S + 1))>(r), ...);
+  }(std::make_index_sequence<std::bit_width(kernel_lanes) - 1>{});
+  return r[0];
 }
 
 // The edges of a transpose, element by element. Kept out of line: they are short, and inlined into

@@ -1,4 +1,4 @@
-// nonlin/expr/symbolic.hpp: a small algebra of named matrices and vectors, written as C++ types.
+// nonlin/symbolic/expression.hpp: a small algebra of named matrices and vectors, written as C++ types.
 // W1 * x + b1 builds the type sum<product<matrix_symbol<"W1">, input_symbol>, vector_symbol<"b1">>;
 // an activation applied to an expression is an opaque function node. The values are empty: the
 // whole expression lives in its type, so the compiler can rewrite and compare it (normal_form.hpp).
@@ -8,7 +8,7 @@
 #include <type_traits>
 
 #include <nonlin/activation/concept.hpp>
-#include <nonlin/expr/fixed_string.hpp>
+#include <nonlin/symbolic/fixed_string.hpp>
 
 namespace nonlin::symbolic {
 

@@ -1,4 +1,4 @@
-// nonlin/expr/fixed_string.hpp: fixed_string, a string literal usable as a template argument,
+// nonlin/symbolic/fixed_string.hpp: fixed_string, a string literal usable as a template argument,
 // so that a symbol's name is part of its type (matrix_symbol<"W1">), and indexed_name<'W', 3>()
 // for the names of generated symbols ("W3").
 #pragma once

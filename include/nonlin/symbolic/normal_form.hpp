@@ -1,4 +1,4 @@
-// nonlin/expr/normal_form.hpp: the normaliser of the symbolic algebra. It expands every product
+// nonlin/symbolic/normal_form.hpp: the normaliser of the symbolic algebra. It expands every product
 // over sums, so an expression becomes a flat sum of terms (a chain of matrices times one leaf), and
 // from that reads off whether the expression is A·x + c with A and c free of x (is_affine_in_x_v).
 #pragma once
@@ -7,7 +7,7 @@
 #include <type_traits>
 
 #include <nonlin/activation/identity.hpp>
-#include <nonlin/expr/symbolic.hpp>
+#include <nonlin/symbolic/expression.hpp>
 
 namespace nonlin::symbolic {
 

@@ -1,4 +1,4 @@
-// nonlin/expr/print.hpp: symbolic expressions and their normal forms as text, in the lecture's
+// nonlin/symbolic/print.hpp: symbolic expressions and their normal forms as text, in the lecture's
 // notation: to_string(W<3> * (W<2> * x + b<2>) + b<3>) == "W3·(W2·x + b2) + b3", and
 // to_affine_string shows a normal form as "A·x + (c)". Both are constexpr, so tests can
 // static_assert the very text the docs print.
@@ -8,8 +8,8 @@
 #include <string_view>
 #include <type_traits>
 
-#include <nonlin/expr/normal_form.hpp>
-#include <nonlin/expr/symbolic.hpp>
+#include <nonlin/symbolic/normal_form.hpp>
+#include <nonlin/symbolic/expression.hpp>
 
 namespace nonlin::symbolic {
 

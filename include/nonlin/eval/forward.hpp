@@ -1,0 +1,42 @@
+// nonlin/eval/forward.hpp: what network::forward runs: the batch in evaluation_form_t<Net>, identity
+// runs merged where the cost model says that saves multiply-adds, through batch_forward.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <type_traits>
+
+#include <nonlin/eval/batch_forward.hpp>
+#include <nonlin/eval/cost_model.hpp>
+#include <nonlin/eval/merge.hpp>
+#include <nonlin/network_traits.hpp>
+
+namespace nonlin::detail {
+
+/// The merged weights are built per call, on the heap (a merged 256×256 layer is 256 KiB, too much
+/// for a thread's stack), and only when the batch saves more multiply-adds than merging spends;
+/// caching them in the network would go stale when its weights change and would make a const
+/// network's forward write memory.
+template <class Net, class... Policy>
+void forward_cheapest(const Net& net, std::span<const float> in, std::span<float> out, Policy... policy) {
+  using form = evaluation_form_t<Net>;
+  if constexpr (std::is_same_v<form, Net>) {
+    batch_forward(net, in, out, policy...);
+  } else {
+    constexpr auto plan = cheapest_merge_plan<Net>();
+    constexpr std::size_t saved_per_sample =
+        (network_traits<Net>::flops_per_sample - network_traits<form>::flops_per_sample) / 2;
+    const std::size_t samples = in.size() / Net::inputs;
+    if (samples * saved_per_sample <= merge_cost_weight * merge_cost<Net, plan>()) {
+      batch_forward(net, in, out, policy...);
+      return;
+    }
+    check_batch_spans<Net>(in, out);
+    const auto merged = std::make_unique<form>();
+    merge_into<plan>(net, *merged);
+    batch_forward(*merged, in, out, policy...);
+  }
+}
+
+}  // namespace nonlin::detail

@@ -1,0 +1,107 @@
+// nonlin/network_traits.hpp: network_traits<Net>, every fact a network's type implies, derived once:
+// the widths, the kind of each layer, parameter and FLOP counts, activation evaluations. The class,
+// the batch plan, the cost model, describe, collapse, training and the file formats all read them
+// here, as Eigen's evaluators read traits<T>.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <utility>
+#include <type_traits>
+
+#include <nonlin/activation/identity.hpp>
+#include <nonlin/layer.hpp>
+#include <nonlin/network_fwd.hpp>
+
+namespace nonlin {
+
+/// What a layer's activation makes of it: an affine map (identity), an elementwise non-linearity, or
+/// a row-wise one that sees every output of the layer (softmax).
+enum class layer_kind { affine, elementwise, row_wise };
+
+namespace detail {
+
+template <class Activation>
+constexpr layer_kind kind_of() noexcept {
+  if constexpr (std::is_same_v<Activation, identity>)
+    return layer_kind::affine;
+  else if constexpr (Activation::is_elementwise)
+    return layer_kind::elementwise;
+  else
+    return layer_kind::row_wise;
+}
+
+// The K-th type of a pack in constant depth: every type is a base of one class, tagged with its
+// position, and overload resolution picks the base with tag K (no recursion over the pack).
+template <std::size_t K, class T>
+struct indexed_type {
+  using type = T;
+};
+template <class Indices, class... T>
+struct indexed_types;
+template <std::size_t... K, class... T>
+struct indexed_types<std::index_sequence<K...>, T...> : indexed_type<K, T>... {};
+template <std::size_t K, class T>
+indexed_type<K, T> select_type(const indexed_type<K, T>&);
+template <std::size_t K, class... T>
+using type_at = typename decltype(select_type<K>(
+    std::declval<indexed_types<std::index_sequence_for<T...>, T...>>()))::type;
+
+}  // namespace detail
+
+template <class Net>
+struct network_traits;
+
+template <class Input, class... Layers>
+struct network_traits<network<Input, Layers...>> {
+  using input = Input;
+  static constexpr std::size_t depth = sizeof...(Layers);
+  static constexpr std::size_t inputs = Input::size;
+
+  /// widths[0] is the input, widths[k + 1] the output of layer k: layer k maps widths[k] → widths[k + 1].
+  static constexpr std::array<std::size_t, depth + 1> widths{Input::size, Layers::outputs...};
+  static constexpr std::size_t outputs = widths[depth];
+  static constexpr std::size_t max_width = [] {
+    std::size_t m = 0;
+    for (std::size_t w : widths) m = w > m ? w : m;
+    return m;
+  }();
+
+  static constexpr std::array<layer_kind, depth> kinds{detail::kind_of<typename Layers::activation_type>()...};
+  static constexpr std::array<bool, depth> is_identity{(detail::kind_of<typename Layers::activation_type>() ==
+                                                        layer_kind::affine)...};
+  /// True iff no layer has a non-linear activation: then the network is one affine map.
+  static constexpr bool is_affine = (std::is_same_v<typename Layers::activation_type, identity> && ...);
+
+  /// The declaration of layer K (dense<Outputs, Activation>) and its storage (dense_layer<In, Out, A>).
+  template <std::size_t K>
+  using layer_declaration = detail::type_at<K, Layers...>;
+  template <std::size_t K>
+  using activation_type = typename layer_declaration<K>::activation_type;
+  template <std::size_t K>
+  using layer_type = dense_layer<widths[K], widths[K + 1], activation_type<K>>;
+
+  /// Weights and biases: in·out + out per layer.
+  static constexpr std::size_t parameter_count = [] {
+    std::size_t n = 0;
+    for (std::size_t k = 0; k < depth; ++k) n += widths[k] * widths[k + 1] + widths[k + 1];
+    return n;
+  }();
+
+  /// Floating-point operations per sample: 2·in·out per dense layer (a multiply and an add per weight,
+  /// the bias being the first add); activations are counted apart, in activation_evaluations.
+  static constexpr std::size_t flops_per_sample = [] {
+    std::size_t f = 0;
+    for (std::size_t k = 0; k < depth; ++k) f += 2 * widths[k] * widths[k + 1];
+    return f;
+  }();
+
+  /// Activation function evaluations per sample (identity layers evaluate nothing).
+  static constexpr std::size_t activation_evaluations = [] {
+    std::size_t n = 0;
+    for (std::size_t k = 0; k < depth; ++k) n += is_identity[k] ? 0 : widths[k + 1];
+    return n;
+  }();
+};
+
+}  // namespace nonlin
