@@ -351,7 +351,8 @@ BOOST_AUTO_TEST_CASE(apply_lanes_treats_every_lane_as_a_sample) {
       if (j == 1) {
         BOOST_TEST(std::isnan(z[i][j]));
       } else {
-        BOOST_TEST(z[i][j] == p[i], "lane " << j << ", class " << i);  // same arithmetic, bit for bit
+        const float zij = z[i][j];
+        BOOST_TEST(zij == p[i], "lane " << j << ", class " << i);  // same arithmetic, bit for bit
       }
     }
   }

@@ -193,6 +193,8 @@ constexpr V exp_nonpositive(V x, V tail) noexcept {
 /// overflow threshold, +0 at and below the underflow threshold, NaN for NaN.
 template <class V>
 constexpr V exp(V x) noexcept {
+  if constexpr (!simd::is_pack_v<V>)  // Clang's constant evaluation rejects arithmetic that makes a NaN
+    if (std::is_constant_evaluated() && x != x) return x;
   using T = simd::element_t<V>;
   using limits = detail::exp_limits<T>;
   if (std::is_constant_evaluated()) {

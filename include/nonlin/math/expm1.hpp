@@ -62,7 +62,9 @@ constexpr V expm1_moderate(V x) noexcept {
   const auto reduction = reduce_by_ln2(x);
   const V p = simd::fma(reduction.r * reduction.r, expm1_quotient<V, Terms>(reduction.r), reduction.r);
   const V s = exp2_of<Scale>(reduction.shifted);
-  return simd::fma(s, p, s - T(Scale >= 0 ? T(1 << Scale) : T(1) / T(1 << -Scale)));
+  constexpr int magnitude = Scale >= 0 ? Scale : -Scale;  // no negative shift count, even unevaluated
+  constexpr T two_to_scale = Scale >= 0 ? T(1 << magnitude) : T(1) / T(1 << magnitude);
+  return simd::fma(s, p, s - two_to_scale);
 }
 
 }  // namespace detail
@@ -71,6 +73,8 @@ constexpr V expm1_moderate(V x) noexcept {
 /// and subnormal x and signed zero kept; −1 for x → −inf, +inf above exp's overflow threshold.
 template <class V>
 constexpr V expm1(V x) noexcept {
+  if constexpr (!simd::is_pack_v<V>)  // Clang's constant evaluation rejects arithmetic that makes a NaN
+    if (std::is_constant_evaluated() && x != x) return x;
   using T = simd::element_t<V>;
   constexpr T overflow = detail::exp_limits<T>::overflow;
   const V bounded = detail::clamp(x, detail::expm1_limits<T>::saturation, overflow);

@@ -16,6 +16,8 @@ namespace nonlin::math {
 /// kept), −inf at −1, NaN below −1 and for NaN, +inf at +inf.
 template <class V>
 constexpr V log1p(V x) noexcept {
+  if constexpr (!simd::is_pack_v<V>)  // Clang's constant evaluation rejects arithmetic that makes a NaN
+    if (std::is_constant_evaluated() && x != x) return x;
   using T = simd::element_t<V>;
   using I = simd::int_lane_t<V>;
   constexpr bool single = sizeof(T) == 4;

@@ -53,6 +53,8 @@ constexpr V sigmoid_exp_polynomial(V r) noexcept {
 /// the speed.
 template <class V>
 constexpr V sigmoid(V x) noexcept {
+  if constexpr (!simd::is_pack_v<V>)  // Clang's constant evaluation rejects arithmetic that makes a NaN
+    if (std::is_constant_evaluated() && x != x) return x;
   using T = simd::element_t<V>;
   using I = simd::int_lane_t<V>;
   constexpr simd::int_for<T> sign_bit = std::numeric_limits<simd::int_for<T>>::min();
@@ -71,6 +73,8 @@ constexpr V sigmoid(V x) noexcept {
 /// measured over every float).
 template <class V>
 constexpr V sigmoid_derivative(V x) noexcept {
+  if constexpr (!simd::is_pack_v<V>)  // Clang's constant evaluation rejects arithmetic that makes a NaN
+    if (std::is_constant_evaluated() && x != x) return x;
   using T = simd::element_t<V>;
   const V e = detail::exp_minus_abs(x);
   const V d = T(1) + e;

@@ -27,6 +27,8 @@ struct tanh_limits {
 /// the sign of zero kept, ±1 for large |x| and ±inf, NaN for NaN.
 template <class V>
 constexpr V tanh(V x) noexcept {
+  if constexpr (!simd::is_pack_v<V>)  // Clang's constant evaluation rejects arithmetic that makes a NaN
+    if (std::is_constant_evaluated() && x != x) return x;
   using T = simd::element_t<V>;
   const V a = detail::min(simd::broadcast<V>(detail::tanh_limits<T>::saturation), detail::abs(x));
   // tanh a = h/(1 + h) with h = (e^{2a} − 1)/2.
