@@ -128,14 +128,62 @@ constexpr To convert(V x) noexcept {
   }
 }
 
-/// a*b + c with one rounding. The standard fma is not constexpr in C++20, but GCC folds the
-/// builtin in constant expressions; packs use the target's FMA instruction when it has one, so the
-/// scalar and the vectorised paths round identically.
+namespace detail {
+
+// fma in constant evaluation for compilers that do not fold the builtin (Clang 19). For float the
+// product is exact in double and the sum rounds once to double; rounding that to float again could
+// round twice where the double lands exactly halfway between two floats, so there the double is
+// moved one ulp towards the exact sum first (round to odd), which makes the float rounding correct.
+// For double, Dekker's exact product and Knuth's exact sum give the result to within the error of the
+// final addition: correctly rounded except, rarely, in the last bit.
+constexpr void two_sum(double a, double b, double& s, double& e) noexcept {
+  s = a + b;
+  const double bb = s - a;
+  e = (a - (s - bb)) + (b - bb);
+}
+constexpr float fma_by_double(float a, float b, float c) noexcept {
+  const double p = static_cast<double>(a) * static_cast<double>(b);  // exact: 24 + 24 bits < 53
+  double s = 0, e = 0;
+  two_sum(p, static_cast<double>(c), s, e);
+  auto bits = std::bit_cast<std::uint64_t>(s);
+  constexpr std::uint64_t below_float = (std::uint64_t{1} << 29) - 1;  // double bits a float drops
+  if (e != 0 && (bits & below_float) == (std::uint64_t{1} << 28))
+    bits += ((e > 0) == (s > 0)) ? 1 : -1;  // off the midpoint, towards the exact value
+  return static_cast<float>(std::bit_cast<double>(bits));
+}
+constexpr double fma_by_parts(double a, double b, double c) noexcept {
+  constexpr double split = 134217729.0;  // 2^27 + 1
+  auto halves = [](double x, double& hi, double& lo) {
+    const double t = split * x;
+    hi = t - (t - x);
+    lo = x - hi;
+  };
+  double ah = 0, al = 0, bh = 0, bl = 0;
+  halves(a, ah, al);
+  halves(b, bh, bl);
+  const double p = a * b;
+  const double ep = ((ah * bh - p) + ah * bl + al * bh) + al * bl;  // p + ep = a·b exactly
+  double s = 0, es = 0;
+  two_sum(p, c, s, es);
+  return s + (ep + es);
+}
+
+}  // namespace detail
+
+/// a*b + c with one rounding. The standard fma is not constexpr in C++20; GCC folds the builtin in
+/// constant expressions, Clang does not (detail::fma_by_double stands in); packs use the target's FMA
+/// instruction when it has one, so the scalar and the vectorised paths round identically.
 template <class V>
 constexpr V fma(V a, V b, V c) noexcept {
   if constexpr (!is_pack_v<V>) {
 #if defined(__clang__)
-    if (std::is_constant_evaluated()) return a * b + c;
+    if (std::is_constant_evaluated()) {
+      if (a != a || b != b || c != c) return a + b + c;  // Clang rejects arithmetic that makes a NaN
+      if constexpr (sizeof(V) == 4)
+        return detail::fma_by_double(a, b, c);
+      else
+        return detail::fma_by_parts(a, b, c);
+    }
 #endif
     // GCC does not fold the builtin for a NaN operand; the sum propagates it the same way.
     if (std::is_constant_evaluated() && (a != a || b != b || c != c)) return a + b + c;

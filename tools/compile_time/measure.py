@@ -1,0 +1,207 @@
+#!/usr/bin/python3
+"""Measures how long translation units that use nonlin take to compile and link, and how much memory
+the compiler needs, against Eigen and plain loops doing the same work, and writes docs/compile-time.md.
+
+Every figure is the median of --runs runs (compile and link, -O3 -march=native, C++20) with its peak
+resident memory (the largest process of the compiler's tree). Run from the repository:
+    tools/compile_time/measure.py [--compilers g++ clang++-19] [--runs 3] [--out docs/compile-time.md]
+"""
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+EIGEN = "/usr/include/eigen3"
+
+
+def lecture_body(with_io=False):
+    load = 'nl::load_safetensors<net>(argv[1])' if with_io else 'net{}'
+    return f"""namespace nl = nonlin;
+using net = nl::network<nl::input<2>, nl::dense<2, nl::tanh>, nl::dense<2, nl::tanh>, nl::dense<1, nl::sigmoid>>;
+int main(int argc, char** argv) {{
+  (void)argc; (void)argv;
+  const net m = {load};
+  std::vector<float> in(2 * 4096, 0.5f), out(4096);
+  m.forward(in, out);
+  const auto y = m(std::array<float, 2>{{0.5f, -1.0f}});
+  return static_cast<int>(out[17] + y[0]);
+}}
+"""
+
+
+def chain_source(depth, width, activation="tanh"):
+    layers = ", ".join([f"nl::dense<{width}, nl::{activation}>"] * depth)
+    return f"""#include <nonlin/activation/{activation}.hpp>
+#include <nonlin/network.hpp>
+#include <array>
+#include <vector>
+namespace nl = nonlin;
+using net = nl::network<nl::input<{width}>, {layers}>;
+int main() {{
+  static net m;
+  std::vector<float> in({width} * 512, 0.5f), out({width} * 512);
+  m.forward(in, out);
+  std::array<float, {width}> x{{}};
+  const auto y = m(x);
+  return static_cast<int>(out[3] + y[0]);
+}}
+"""
+
+
+def cases():
+    nonlin_headers = "#include <nonlin/activation/sigmoid.hpp>\n#include <nonlin/activation/tanh.hpp>\n#include <nonlin/network.hpp>\n#include <array>\n#include <vector>\n"
+    c = []
+    c.append(("lecture network, `nonlin/nonlin.hpp`", "nonlin",
+              "#include <nonlin/nonlin.hpp>\n#include <array>\n#include <vector>\n" + lecture_body(), False))
+    c.append(("lecture network, the headers it needs", "nonlin", nonlin_headers + lecture_body(), False))
+    c.append(("lecture network loaded from safetensors", "nonlin",
+              "#include <nonlin/activation/sigmoid.hpp>\n#include <nonlin/activation/tanh.hpp>\n"
+              "#include <nonlin/io/safetensors.hpp>\n#include <nonlin/network.hpp>\n#include <array>\n#include <vector>\n"
+              + lecture_body(with_io=True), True))
+    c.append(("lecture network, Eigen fixed-size matrices", "eigen", open(os.path.join(HERE, "lecture_eigen.cpp")).read(), False))
+    c.append(("lecture network, plain loops", "plain", open(os.path.join(HERE, "lecture_plain.cpp")).read(), False))
+    c.append(("`#include <nonlin/nonlin.hpp>` alone", "nonlin", "#include <nonlin/nonlin.hpp>\nint main() {}\n", True))
+    c.append(("`#include <nonlin/network.hpp>` alone", "nonlin", "#include <nonlin/network.hpp>\nint main() {}\n", False))
+    c.append(("`#include <Eigen/Dense>` alone", "eigen", "#include <Eigen/Dense>\nint main() {}\n", False))
+    for depth in (1, 2, 4, 8, 16, 32, 64):
+        c.append((f"depth {depth}, 16 wide, tanh", "nonlin", chain_source(depth, 16), False))
+    for width in (2, 4, 8, 16, 32, 64, 128, 256):
+        c.append((f"width {width}, 3 layers, tanh", "nonlin", chain_source(3, width), False))
+    return c
+
+
+def run_once(cmd):
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"measure.py: {' '.join(cmd)} failed:\n{err}")
+    return elapsed, usage.ru_maxrss / 1024.0  # KiB to MiB
+
+
+def build_io_library(compiler, work):
+    objects = []
+    for src in ("safetensors_file.cpp", "safetensors_layers.cpp"):
+        obj = os.path.join(work, f"{compiler}-{src}.o")
+        subprocess.run([compiler, "-std=c++20", "-O2", "-I", os.path.join(ROOT, "include"), "-c",
+                        os.path.join(ROOT, "src", "io", src), "-o", obj], check=True)
+        objects.append(obj)
+    return objects
+
+
+def measure(compiler, runs, work):
+    io_objects = build_io_library(compiler, work)
+    results = []
+    for name, kind, source, needs_io in cases():
+        path = os.path.join(work, re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") + ".cpp")
+        with open(path, "w") as f:
+            f.write(source)
+        cmd = [compiler, "-std=c++20", "-O3", "-march=native", path, "-o", path + ".out"]
+        if kind == "nonlin":
+            cmd += ["-I", os.path.join(ROOT, "include"), "-fopenmp"] + (io_objects if needs_io else [])
+        if kind == "eigen":
+            cmd += ["-I", EIGEN]
+        samples = [run_once(cmd) for _ in range(runs)]
+        seconds = statistics.median(s for s, _ in samples)
+        mib = statistics.median(m for _, m in samples)
+        results.append((name, kind, seconds, mib))
+        print(f"{compiler:>12}  {name:<48} {seconds:6.2f} s {mib:6.0f} MiB", flush=True)
+    return results
+
+
+def diagnostics(compiler, work):
+    """Lines each compile-fail program makes the compiler print, and whether its first error line names the problem."""
+    rows = []
+    folder = os.path.join(ROOT, "tests", "compile_fail")
+    for source in sorted(f for f in os.listdir(folder) if f.endswith(".cpp")):
+        proc = subprocess.run([compiler, "-std=c++20", "-fsyntax-only", "-I", os.path.join(ROOT, "include"),
+                               os.path.join(folder, source)], capture_output=True, text=True)
+        lines = proc.stderr.splitlines()
+        first = next((l for l in lines if "error" in l), "")
+        first = re.sub(r"^.*?error: ", "", first)
+        rows.append((source[:-4], len(lines), first))
+    return rows
+
+
+def cpu_name():
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        model = re.search(r"Model name:\s*(.+)", out).group(1).strip()
+        flags = re.search(r"Flags:\s*(.+)", out).group(1).split()
+        isa = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "SSE"
+        return f"{model} ({isa}), {os.cpu_count()} cores"
+    except Exception:
+        return platform.processor()
+
+
+def version(compiler):
+    return subprocess.run([compiler, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+
+
+def write_report(out, machine, per_compiler, diag, runs):
+    lines = ["# Compile time", "",
+             "How long a translation unit that uses nonlin takes to compile and link, and the compiler's peak",
+             "memory, against Eigen's fixed-size matrices and plain loops doing the same work (the lecture's",
+             "2-2-2-1 network: a batch of 4096 through `forward`, one sample through `m(x)`). Produced by",
+             "", "```sh", "tools/compile_time/measure.py   # writes this file", "```", "",
+             f"Machine: {machine}. Flags: `-std=c++20 -O3 -march=native`, compile and link, median of {runs} runs;",
+             "memory is the peak resident set of the compiler. Ratios compare figures of the same run.", ""]
+    for compiler, results in per_compiler.items():
+        by = {name: (s, m) for name, _, s, m in results}
+        eigen_tu = by["lecture network, Eigen fixed-size matrices"]
+        eigen_alone = by["`#include <Eigen/Dense>` alone"]
+        lines += [f"## {version(compiler)}", "",
+                  "| translation unit | time | memory | time ÷ Eigen's | memory ÷ Eigen's |",
+                  "|---|---|---|---|---|"]
+        for name, kind, s, m in results:
+            ref = eigen_alone if "alone" in name else eigen_tu
+            lines.append(f"| {name} | {s:.2f} s | {m:.0f} MiB | {s / ref[0]:.2f} | {m / ref[1]:.2f} |")
+        lines.append("")
+        depth = [(int(re.search(r"depth (\d+)", n).group(1)), s) for n, _, s, _ in results if n.startswith("depth ")]
+        if len(depth) >= 2:
+            (d0, s0), (d1, s1) = depth[-2], depth[-1]
+            lines += [f"Growth in depth: {d0} → {d1} layers adds {(s1 - s0) / (d1 - d0) * 1000:.0f} ms per layer "
+                      f"(depth 1: {depth[0][1]:.2f} s, depth {d1}: {s1:.2f} s).", ""]
+    lines += ["## Diagnostics", "",
+              "Lines the compiler prints for each program of `tests/compile_fail` (`-fsyntax-only`), and its first",
+              "error line, which carries nonlin's message.", ""]
+    compilers = list(diag.keys())
+    lines += ["| program | " + " | ".join(f"{c}: lines" for c in compilers) + " | first error (" + compilers[0] + ") |",
+              "|---|" + "---|" * len(compilers) + "---|"]
+    first = diag[compilers[0]]
+    for i, (name, count, message) in enumerate(first):
+        counts = " | ".join(str(diag[c][i][1]) for c in compilers)
+        lines.append(f"| {name} | {counts} | {message.replace('|', '\\|')[:150]} |")
+    lines.append("")
+    with open(out, "w") as f:
+        f.write("\n".join(lines))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--compilers", nargs="+", default=[c for c in ("g++", "clang++-19") if shutil.which(c)])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", default=os.path.join(ROOT, "docs", "compile-time.md"))
+    args = parser.parse_args()
+    if not os.path.isdir(EIGEN):
+        sys.exit("measure.py: Eigen is needed for the comparison: apt-get install libeigen3-dev")
+    with tempfile.TemporaryDirectory() as work:
+        per_compiler = {c: measure(c, args.runs, work) for c in args.compilers}
+        diag = {c: diagnostics(c, work) for c in args.compilers}
+    write_report(args.out, cpu_name(), per_compiler, diag, args.runs)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
