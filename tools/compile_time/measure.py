@@ -182,7 +182,8 @@ def write_report(out, machine, per_compiler, diag, runs):
     first = diag[compilers[0]]
     for i, (name, count, message) in enumerate(first):
         counts = " | ".join(str(diag[c][i][1]) for c in compilers)
-        lines.append(f"| {name} | {counts} | {message.replace('|', '\\|')[:150]} |")
+        shown = message.replace("|", "\\|")[:150]
+        lines.append(f"| {name} | {counts} | {shown} |")
     lines.append("")
     with open(out, "w") as f:
         f.write("\n".join(lines))

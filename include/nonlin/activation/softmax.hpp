@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <concepts>
 #include <cstddef>
 #include <limits>
 #include <span>
@@ -269,8 +270,11 @@ inline void softmax_row(const float* in, float* out, std::size_t n,
   if (tail != 0) store_tail(out + body, inverse_sum.times(load_tail(out + body, tail, 0.0f)), tail);
 }
 
-inline void softmax_row(const float* in, float* out, std::size_t n, float temperature) noexcept {
-  const temperature_factors<float> t(temperature);
+// The run-time entry points are templates on the float type, though only float is offered, so that a
+// translation unit that includes softmax but never calls them does not instantiate their 16 kernels.
+template <std::same_as<float> Float>
+inline void softmax_row(const Float* in, Float* out, std::size_t n, Float temperature) noexcept {
+  const temperature_factors<Float> t(temperature);
   if (t.divides()) {
     softmax_row<true>(in, out, n, t);
   } else {
@@ -328,8 +332,8 @@ inline void check_temperature(float temperature) {
   }
 }
 
-inline void softmax_rows(std::span<const float> in, std::span<float> out, std::size_t row_length,
-                         float t) {
+template <std::same_as<float> Float>
+inline void softmax_rows(std::span<const Float> in, std::span<Float> out, std::size_t row_length, Float t) {
   constexpr std::string_view where = "nonlin::softmax::apply_rows";
   if (in.size() != out.size()) throw_size_mismatch(where, "in", in.size(), "out", out.size());
   if (row_length == 0) {

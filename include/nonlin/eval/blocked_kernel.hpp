@@ -1,74 +1,52 @@
 // nonlin/eval/blocked_kernel.hpp: the batch kernel for wide networks, a small GEMM per layer.
-// A tile of samples (a few packs, one sample per lane) lives in a stack buffer, one row per feature;
-// each layer is computed by a register-blocked micro-kernel — R output rows × Pm packs of
-// accumulators, each weight broadcast once per Pm fmas — with bias and activation in its epilogue.
+// A tile of samples (a few packs, one sample per lane) lives in a workspace, one row per feature;
+// each layer runs the dense micro-kernel (eval/dense_kernel.hpp) block by block — R output rows ×
+// P packs of accumulators — with bias and activation in its epilogue.
 #pragma once
 
 #include <algorithm>
+#include <bit>
 #include <array>
 #include <cstddef>
 #include <utility>
 
+#include <nonlin/eval/dense_kernel.hpp>
 #include <nonlin/eval/plan.hpp>
 #include <nonlin/simd/transpose.hpp>
 #include <nonlin/simd/pack.hpp>
 
 namespace nonlin::detail {
 
-// Accumulators per micro-kernel: with 32 registers, 24 accumulators leave room for the Pm input
-// packs and the activation's temporaries in the epilogue.
-inline constexpr std::size_t accumulator_budget = vector_registers * 3 / 4;
-
-// The accumulators are initialised with the bias and updated in increasing input order with one
-// rounding per fma: exactly the order of dense_layer::affine, so that the batch result is
-// bit-identical to evaluating each sample alone.
+// One block of a layer: rows row0 … row0 + Rows − 1 for Packs packs of the tile, the bias first, the
+// activation in the epilogue (elementwise per accumulator; a row-wise softmax over the whole block,
+// whose Rows is then the whole layer), or the pre-activation stored when the activation comes later.
 template <std::size_t Rows, std::size_t Packs, std::size_t Stride, bool Activate, class Layer>
-inline void dense_micro_kernel(const Layer& layer, std::size_t row0, const float* h,
-                               float* z) noexcept {
-  using V = kernel_pack;
+inline void dense_block(const Layer& layer, std::size_t row0, const float* h, float* z) noexcept {
   using A = typename Layer::activation_type;
   constexpr std::size_t in = Layer::inputs;
-  const float* w = layer.weight.data() + row0 * in;
-
-  std::array<std::array<V, Packs>, Rows> acc;
+  const auto bias = [&](std::size_t r) { return simd::broadcast<kernel_pack>(layer.bias[row0 + r]); };
+  dense_micro_kernel<Rows, Packs, in, weight_layout<in, 1>, Stride>(
+      layer.weight.data() + row0 * in, h, bias, [&](accumulator_block<Rows, Packs>& acc) {
+        if constexpr (Activate && A::is_elementwise) {
 #pragma GCC unroll 32
-  for (std::size_t r = 0; r < Rows; ++r)
+          for (std::size_t r = 0; r < Rows; ++r)
 #pragma GCC unroll 8
-    for (std::size_t p = 0; p < Packs; ++p) acc[r][p] = simd::broadcast<V>(layer.bias[row0 + r]);
-
-#pragma GCC unroll 2
-  for (std::size_t i = 0; i < in; ++i) {
-    std::array<V, Packs> x;
-#pragma GCC unroll 8
-    for (std::size_t p = 0; p < Packs; ++p) x[p] = simd::load<V>(h + i * Stride + p * kernel_lanes);
-#pragma GCC unroll 32
-    for (std::size_t r = 0; r < Rows; ++r) {
-      const V b = simd::broadcast<V>(w[r * in + i]);
-#pragma GCC unroll 8
-      for (std::size_t p = 0; p < Packs; ++p) acc[r][p] = simd::fma(b, x[p], acc[r][p]);
-    }
-  }
-
-  if constexpr (Activate && A::is_elementwise) {
-#pragma GCC unroll 32
-    for (std::size_t r = 0; r < Rows; ++r)
-#pragma GCC unroll 8
-      for (std::size_t p = 0; p < Packs; ++p)
-        simd::store(z + (row0 + r) * Stride + p * kernel_lanes, A::value(acc[r][p]));
-  } else if constexpr (Activate) {
-    // A row-wise activation (softmax) sees every output of the layer: Rows is the whole layer.
-    static_assert(Rows == Layer::outputs);
-    for (std::size_t p = 0; p < Packs; ++p) {
-      std::array<V, Rows> column;
-      for (std::size_t r = 0; r < Rows; ++r) column[r] = acc[r][p];
-      A::apply_lanes(column);
-      for (std::size_t r = 0; r < Rows; ++r) simd::store(z + r * Stride + p * kernel_lanes, column[r]);
-    }
-  } else {
-    for (std::size_t r = 0; r < Rows; ++r)
-      for (std::size_t p = 0; p < Packs; ++p)
-        simd::store(z + (row0 + r) * Stride + p * kernel_lanes, acc[r][p]);
-  }
+            for (std::size_t p = 0; p < Packs; ++p)
+              simd::store(z + (row0 + r) * Stride + p * kernel_lanes, A::value(acc[r][p]));
+        } else if constexpr (Activate) {
+          static_assert(Rows == Layer::outputs);
+          for (std::size_t p = 0; p < Packs; ++p) {
+            std::array<kernel_pack, Rows> column;
+            for (std::size_t r = 0; r < Rows; ++r) column[r] = acc[r][p];
+            A::apply_lanes(column);
+            for (std::size_t r = 0; r < Rows; ++r) simd::store(z + r * Stride + p * kernel_lanes, column[r]);
+          }
+        } else {
+          for (std::size_t r = 0; r < Rows; ++r)
+            for (std::size_t p = 0; p < Packs; ++p)
+              simd::store(z + (row0 + r) * Stride + p * kernel_lanes, acc[r][p]);
+        }
+      });
 }
 
 // How one layer is blocked: Rows × Packs accumulators. Packs of samples per weight broadcast: 4
@@ -101,10 +79,9 @@ template <std::size_t Rows, std::size_t Packs, std::size_t Stride, bool Activate
 inline void dense_pack_group(const Layer& layer, const float* h, float* z) noexcept {
   using blocking = dense_blocking<Layer, Stride / kernel_lanes>;
   for (std::size_t b = 0; b < blocking::full_row_blocks; ++b)
-    dense_micro_kernel<Rows, Packs, Stride, Activate>(layer, b * Rows, h, z);
+    dense_block<Rows, Packs, Stride, Activate>(layer, b * Rows, h, z);
   if constexpr (blocking::rest_rows != 0)
-    dense_micro_kernel<blocking::rest_rows, Packs, Stride, Activate>(
-        layer, blocking::full_row_blocks * Rows, h, z);
+    dense_block<blocking::rest_rows, Packs, Stride, Activate>(layer, blocking::full_row_blocks * Rows, h, z);
 }
 
 /// One layer on a tile of TilePacks packs: z[out][tile] = activation(W · h[in][tile] + b).
@@ -168,6 +145,20 @@ inline void with_workspace(Body&& body) noexcept {
   }
 }
 
+template <std::size_t Packs, class Net>
+inline void blocked_tail(const Net& net, const float* in, float* out, std::size_t count, float* workspace) noexcept {
+  constexpr std::size_t stride = Packs * kernel_lanes;
+  if (count >= stride) {
+    blocked_tile<Packs>(net, in, out, stride, workspace);
+    in += stride * Net::inputs, out += stride * Net::outputs, count -= stride;
+  }
+  if constexpr (Packs > 1) {
+    if (count != 0) blocked_tail<Packs / 2>(net, in, out, count, workspace);
+  } else if (count != 0) {
+    blocked_tile<1>(net, in, out, count, workspace);
+  }
+}
+
 /// `count` samples through the blocked kernel: whole tiles, then the tail on as few packs as it needs.
 template <class Net>
 inline void blocked_forward(const Net& net, const float* in, float* out, std::size_t count) noexcept {
@@ -177,14 +168,9 @@ inline void blocked_forward(const Net& net, const float* in, float* out, std::si
     std::size_t s = 0;
     for (; s + plan::tile <= count; s += plan::tile)
       blocked_tile<plan::tile_packs>(net, in + s * ni, out + s * no, plan::tile, workspace);
-    const std::size_t rest = count - s;
-    if (rest == 0) return;
-    const std::size_t packs = (rest + kernel_lanes - 1) / kernel_lanes;
-    [&]<std::size_t... P>(std::index_sequence<P...>) {
-      ((packs == P + 1 ? blocked_tile<P + 1>(net, in + s * ni, out + s * no, rest, workspace)
-                       : void()),
-       ...);
-    }(std::make_index_sequence<plan::tile_packs>{});
+    // The tail as tiles of 4, 2 and 1 packs (the last one zero-padded): a handful of instantiations
+    // of the network's kernels, not one per possible tail length.
+    blocked_tail<std::bit_floor(plan::tile_packs)>(net, in + s * ni, out + s * no, count - s, workspace);
   });
 }
 

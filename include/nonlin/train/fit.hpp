@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <iostream>
+#include <iosfwd>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -48,12 +48,16 @@ struct fit_options {
   std::uint32_t seed = 0;       // the shuffling; the same seed gives the same run
   bool shuffle = true;
   std::size_t report_every = 0;        // print "epoch e/E  loss L" every this many epochs (0: never)
-  std::ostream* report_to = &std::clog;
+  std::ostream* report_to = nullptr;  // where to print; nullptr: std::clog
   /// Called after every epoch; return false to stop (early stopping, or measuring epochs to a goal).
   std::function<bool(const epoch_report&)> on_epoch = {};
 };
 
 namespace detail {
+
+/// Prints "epoch e/E  loss L" to `out` (std::clog when null); compiled in the library, so that fit
+/// does not bring <iostream> into every translation unit.
+void print_epoch(std::ostream* out, std::size_t epoch, std::size_t epochs, float loss);
 
 template <class Net>
 bool all_finite(const Net& m) {
@@ -116,8 +120,8 @@ std::vector<float> fit(Net& m, std::span<const float> x, std::span<const float> 
     }
     const epoch_report report{epoch, static_cast<float>(epoch_loss / static_cast<double>(n))};
     history.push_back(report.loss);
-    if (options.report_every != 0 && options.report_to && epoch % options.report_every == 0)
-      *options.report_to << "epoch " << epoch << "/" << options.epochs << "  loss " << report.loss << "\n";
+    if (options.report_every != 0 && epoch % options.report_every == 0)
+      detail::print_epoch(options.report_to, epoch, options.epochs, report.loss);
     if (options.on_epoch && !options.on_epoch(report)) break;
   }
   return history;

@@ -1,15 +1,50 @@
 // nonlin/train/random.hpp: the seeded random numbers of training (initialisers, data sets, shuffling).
-// std::mt19937's sequence is fixed by the standard, but the std:: distributions are not; these
-// conversions are, so a seed gives the same network and data with every compiler and library.
+// The engine is MT19937 (Matsumoto and Nishimura), whose sequence the C++ standard fixes as
+// std::mt19937's, written out here so that training does not include <random>; the std::
+// distributions are not fixed, these conversions are, so a seed gives the same network and data
+// with every compiler and library.
 #pragma once
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <numbers>
-#include <random>
 
 namespace nonlin {
+
+namespace detail {
+
+/// The 32-bit Mersenne Twister with std::mt19937's parameters: mt19937(seed)() gives the same
+/// numbers (the 10000th of mt19937(5489) is 4123659995, as the standard requires).
+class mersenne_twister {
+ public:
+  explicit mersenne_twister(std::uint32_t seed) noexcept {
+    state_[0] = seed;
+    for (std::uint32_t i = 1; i < n; ++i) state_[i] = 1812433253u * (state_[i - 1] ^ (state_[i - 1] >> 30)) + i;
+  }
+  std::uint32_t operator()() noexcept {
+    if (next_ == n) twist();
+    std::uint32_t y = state_[next_++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    return y ^ (y >> 18);
+  }
+
+ private:
+  static constexpr std::uint32_t n = 624, m = 397;
+  void twist() noexcept {
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const std::uint32_t y = (state_[i] & 0x80000000u) | (state_[(i + 1) % n] & 0x7fffffffu);
+      state_[i] = state_[(i + m) % n] ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
+    }
+    next_ = 0;
+  }
+  std::uint32_t state_[n];
+  std::uint32_t next_ = n;
+};
+
+}  // namespace detail
 
 /// A reproducible source of uniform, normal and index draws.
 class random_source {
@@ -34,7 +69,7 @@ class random_source {
   }
 
  private:
-  std::mt19937 engine_;
+  detail::mersenne_twister engine_;
 };
 
 }  // namespace nonlin

@@ -1,12 +1,14 @@
 // nonlin/train/detail/blocked_kernels.hpp: the three loops of training, on a block of samples kept
-// in SIMD lanes ([feature][tile] packs): the forward pass, the weight gradient and the input gradient
-// of one dense layer. Register-blocked so that the FMA units, not loads, set the pace.
+// in SIMD lanes ([feature][tile] packs): the forward pass and the input gradient of one dense layer
+// (both the dense micro-kernel of eval/dense_kernel.hpp, with training's epilogues) and the weight
+// gradient, a reduction over the samples. Register-blocked so that the FMA units, not loads, set the pace.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <type_traits>
 
+#include <nonlin/eval/dense_kernel.hpp>
 #include <nonlin/simd/pack.hpp>
 #include <nonlin/simd/reduce.hpp>
 #include <nonlin/simd/transpose.hpp>
@@ -16,32 +18,26 @@ namespace nonlin::detail {
 
 using lane_pack = kernel_pack;
 
-// z[o][t] = b[o] + sum_i W[o][i] x[i][t] for RO outputs and RT tiles; the epilogue hands each
-// result to `finish` (the activation) before the store.
+// z[o][t] = b[o] + sum_i W[o][i] x[i][t] for RO outputs and RT tiles, on the dense micro-kernel;
+// the epilogue hands each result to `finish` (the activation) before the store.
 template <std::size_t In, std::size_t Tiles, std::size_t RO, std::size_t RT, class Finish>
 inline void affine_kernel(const float* w, const float* b, const lane_pack* x, lane_pack* z, std::size_t o,
                           std::size_t t, Finish finish) noexcept {
-  lane_pack acc[RO][RT];
+  constexpr std::size_t stride = Tiles * simd::lanes_v<lane_pack>;
+  dense_micro_kernel<RO, RT, In, weight_layout<In, 1>, stride>(
+      w + o * In, reinterpret_cast<const float*>(x + t),
+      [&](std::size_t r) { return simd::broadcast<lane_pack>(b[o + r]); },
+      [&](accumulator_block<RO, RT>& acc) {
 #pragma GCC unroll 16
-  for (std::size_t r = 0; r < RO; ++r)
+        for (std::size_t r = 0; r < RO; ++r)
 #pragma GCC unroll 16
-    for (std::size_t c = 0; c < RT; ++c) acc[r][c] = simd::broadcast<lane_pack>(b[o + r]);
-  for (std::size_t i = 0; i < In; ++i) {
-    lane_pack xv[RT];
-#pragma GCC unroll 16
-    for (std::size_t c = 0; c < RT; ++c) xv[c] = x[i * Tiles + t + c];
-#pragma GCC unroll 16
-    for (std::size_t r = 0; r < RO; ++r) {
-      const lane_pack wv = simd::broadcast<lane_pack>(w[(o + r) * In + i]);
-#pragma GCC unroll 16
-      for (std::size_t c = 0; c < RT; ++c) acc[r][c] = simd::fma(wv, xv[c], acc[r][c]);
-    }
-  }
-#pragma GCC unroll 16
-  for (std::size_t r = 0; r < RO; ++r)
-#pragma GCC unroll 16
-    for (std::size_t c = 0; c < RT; ++c) z[(o + r) * Tiles + t + c] = finish(acc[r][c]);
+          for (std::size_t c = 0; c < RT; ++c) z[(o + r) * Tiles + t + c] = finish(acc[r][c]);
+      });
 }
+
+// Output rows per register block of training's kernels, RT = 4 tiles wide: the accumulator budget
+// of the target (6 rows with AVX-512's 32 registers, 3 with AVX2's 16), so that nothing spills.
+inline constexpr std::size_t training_block_rows = accumulator_budget / 4;
 
 // Runs a kernel over a rows x tiles grid in RO x RT register blocks; the row remainder is a
 // compile-time block of its own, the tile remainder runs one tile at a time.
@@ -95,34 +91,25 @@ inline void weight_gradient_kernel(const lane_pack* delta, const lane_pack* x, f
   for (std::size_t k = grouped; k < sums; ++k) gw[(o + k / RI) * In + i + k % RI] += simd::reduce_add(acc[k / RI][k % RI]);
 }
 
-// g[i][t] = sum_o W[o][i] delta[o][t] for RI inputs and RT tiles; `finish(g, i, t)` turns the
-// gradient with respect to the previous layer's output into its delta (times the derivative).
+// g[i][t] = sum_o W[o][i] delta[o][t] for RI inputs and RT tiles: the dense micro-kernel reading W
+// by columns; `finish(g, prev)` turns the gradient with respect to the previous layer's output into
+// its delta (times the derivative), written over `prev`.
 template <std::size_t In, std::size_t Out, std::size_t Tiles, std::size_t RI, std::size_t RT, class Finish>
 inline void input_gradient_kernel(const float* w, const lane_pack* delta, lane_pack* prev, std::size_t i,
                                   std::size_t t, Finish finish) noexcept {
-  lane_pack acc[RI][RT];
+  constexpr std::size_t stride = Tiles * simd::lanes_v<lane_pack>;
+  dense_micro_kernel<RI, RT, Out, weight_layout<1, In>, stride>(
+      w + i, reinterpret_cast<const float*>(delta + t),
+      [](std::size_t) { return simd::broadcast<lane_pack>(0.0f); },
+      [&](accumulator_block<RI, RT>& acc) {
 #pragma GCC unroll 16
-  for (std::size_t j = 0; j < RI; ++j)
+        for (std::size_t j = 0; j < RI; ++j)
 #pragma GCC unroll 16
-    for (std::size_t c = 0; c < RT; ++c) acc[j][c] = simd::broadcast<lane_pack>(0.0f);
-  for (std::size_t o = 0; o < Out; ++o) {
-    lane_pack d[RT];
-#pragma GCC unroll 16
-    for (std::size_t c = 0; c < RT; ++c) d[c] = delta[o * Tiles + t + c];
-#pragma GCC unroll 16
-    for (std::size_t j = 0; j < RI; ++j) {
-      const lane_pack wv = simd::broadcast<lane_pack>(w[o * In + i + j]);
-#pragma GCC unroll 16
-      for (std::size_t c = 0; c < RT; ++c) acc[j][c] = simd::fma(wv, d[c], acc[j][c]);
-    }
-  }
-#pragma GCC unroll 16
-  for (std::size_t j = 0; j < RI; ++j)
-#pragma GCC unroll 16
-    for (std::size_t c = 0; c < RT; ++c) {
-      lane_pack& p = prev[(i + j) * Tiles + t + c];
-      p = finish(acc[j][c], p);
-    }
+          for (std::size_t c = 0; c < RT; ++c) {
+            lane_pack& p = prev[(i + j) * Tiles + t + c];
+            p = finish(acc[j][c], p);
+          }
+      });
 }
 
 }  // namespace nonlin::detail
