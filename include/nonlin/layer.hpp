@@ -49,7 +49,8 @@ struct dense_layer {
   static constexpr std::size_t outputs = Outputs;
   static constexpr std::size_t parameter_count = Outputs * Inputs + Outputs;
 
-  std::array<float, Outputs * Inputs> weight{};  // row-major [out][in]
+  // Each layer's weights start on a cache line, so that a kernel's full-width loads never straddle two.
+  alignas(64) std::array<float, Outputs * Inputs> weight{};  // row-major [out][in]
   std::array<float, Outputs> bias{};
 
   /// The pre-activation z = W·x + b. V is float, double or a SIMD pack (one sample per lane).

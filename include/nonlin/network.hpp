@@ -121,8 +121,9 @@ class network {
   }
 
  private:
+  // Inlined into operator(), so that one sample's layers run as one function, as a fold would.
   template <class V, std::size_t K>
-  constexpr std::array<V, traits::widths[depth]> evaluate(const std::array<V, traits::widths[K]>& h) const noexcept {
+  [[gnu::always_inline]] constexpr std::array<V, traits::widths[depth]> evaluate(const std::array<V, traits::widths[K]>& h) const noexcept {
     const auto& l = layer<K>();
     auto next = [&] {
       if constexpr (std::is_same_v<V, float>)

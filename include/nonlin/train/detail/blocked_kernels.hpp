@@ -79,16 +79,21 @@ inline void weight_gradient_kernel(const lane_pack* delta, const lane_pack* x, f
       for (std::size_t r = 0; r < RO; ++r) acc[r][j] = simd::fma(d[r], xv, acc[r][j]);
     }
   }
-  // Whole groups of `lanes` sums reduce together, one sum per lane (reduce_packs); the rest one by one.
-  constexpr std::size_t sums = RO * RI, lanes = simd::lanes_v<lane_pack>;
-  constexpr std::size_t grouped = sums - sums % lanes;
-  for (std::size_t first = 0; first < grouped; first += lanes) {
-    std::array<lane_pack, lanes> group;
-    for (std::size_t k = 0; k < lanes; ++k) group[k] = acc[(first + k) / RI][(first + k) % RI];
-    const lane_pack total = reduce_packs(group);
-    for (std::size_t k = 0; k < lanes; ++k) gw[(o + (first + k) / RI) * In + i + (first + k) % RI] += total[k];
+  if constexpr (simd::lanes_v<lane_pack> == 16 && RI == 4 && RO == 4) {
+    // acc's type depends on RO and RI, which keeps this call out of non-16-lane targets.
+    using pack = std::remove_cvref_t<decltype(acc[0][0])>;
+    const lane_pack sums = simd::sums_of_16_packs(reinterpret_cast<const pack(&)[16]>(acc));
+#pragma GCC unroll 4
+    for (std::size_t r = 0; r < RO; ++r)
+#pragma GCC unroll 4
+      for (std::size_t j = 0; j < RI; ++j)
+        gw[(o + r) * In + i + j] += sums[simd::lane_of_pack16[r * RI + j]];
+    return;
   }
-  for (std::size_t k = grouped; k < sums; ++k) gw[(o + k / RI) * In + i + k % RI] += simd::reduce_add(acc[k / RI][k % RI]);
+#pragma GCC unroll 16
+  for (std::size_t r = 0; r < RO; ++r)
+#pragma GCC unroll 16
+    for (std::size_t j = 0; j < RI; ++j) gw[(o + r) * In + i + j] += simd::reduce_add(acc[r][j]);
 }
 
 // g[i][t] = sum_o W[o][i] delta[o][t] for RI inputs and RT tiles: the dense micro-kernel reading W
