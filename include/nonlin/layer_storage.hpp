@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstddef>
-#include <memory>
 #include <utility>
 
 namespace nonlin {
@@ -50,22 +49,29 @@ class layer_storage {
 };
 
 /// Heap storage: one zero-initialised block, copied on copy. A moved-from network reads as zeros
-/// and gets a fresh block when next written, so no state of it is invalid.
+/// and gets a fresh block when next written, so no state of it is invalid. (An owning pointer written
+/// out, not std::unique_ptr: <memory> would double the parse time of network.hpp.)
 template <class Tuple>
 class layer_storage<Tuple, false> {
  public:
-  layer_storage() : layers_(std::make_unique<Tuple>()) {}
-  layer_storage(const layer_storage& other) : layers_(std::make_unique<Tuple>(other.get())) {}
-  layer_storage(layer_storage&&) noexcept = default;
+  layer_storage() : layers_(new Tuple{}) {}
+  layer_storage(const layer_storage& other) : layers_(new Tuple(other.get())) {}
+  layer_storage(layer_storage&& other) noexcept : layers_(std::exchange(other.layers_, nullptr)) {}
   layer_storage& operator=(const layer_storage& other) {
     if (this != &other) get() = other.get();
     return *this;
   }
-  layer_storage& operator=(layer_storage&&) noexcept = default;
-  ~layer_storage() = default;
+  layer_storage& operator=(layer_storage&& other) noexcept {
+    if (this != &other) {
+      delete layers_;
+      layers_ = std::exchange(other.layers_, nullptr);
+    }
+    return *this;
+  }
+  ~layer_storage() { delete layers_; }
 
   Tuple& get() {
-    if (!layers_) layers_ = std::make_unique<Tuple>();
+    if (!layers_) layers_ = new Tuple{};
     return *layers_;
   }
   const Tuple& get() const noexcept { return layers_ ? *layers_ : zeros(); }
@@ -75,7 +81,7 @@ class layer_storage<Tuple, false> {
     static Tuple z{};  // not const: zero pages in .bss, not 0 bytes in the binary
     return z;
   }
-  std::unique_ptr<Tuple> layers_;
+  Tuple* layers_;
 };
 
 }  // namespace detail

@@ -2,6 +2,7 @@
 # include headers of its own layer or of lower ones, never of a higher one. An entry is a folder
 # (every header below it) or a single header; entries of one layer are separated by |.
 set(nonlin_layers
+  "detail/"
   "simd/"
   "math/"
   "activation/"

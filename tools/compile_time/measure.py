@@ -60,21 +60,21 @@ def cases():
     nonlin_headers = "#include <nonlin/activation/sigmoid.hpp>\n#include <nonlin/activation/tanh.hpp>\n#include <nonlin/network.hpp>\n#include <array>\n#include <vector>\n"
     c = []
     c.append(("lecture network, `nonlin/nonlin.hpp`", "nonlin",
-              "#include <nonlin/nonlin.hpp>\n#include <array>\n#include <vector>\n" + lecture_body(), False))
-    c.append(("lecture network, the headers it needs", "nonlin", nonlin_headers + lecture_body(), False))
+              "#include <nonlin/nonlin.hpp>\n#include <array>\n#include <vector>\n" + lecture_body()))
+    c.append(("lecture network, the headers it needs", "nonlin", nonlin_headers + lecture_body()))
     c.append(("lecture network loaded from safetensors", "nonlin",
               "#include <nonlin/activation/sigmoid.hpp>\n#include <nonlin/activation/tanh.hpp>\n"
               "#include <nonlin/io/safetensors.hpp>\n#include <nonlin/network.hpp>\n#include <array>\n#include <vector>\n"
-              + lecture_body(with_io=True), True))
-    c.append(("lecture network, Eigen fixed-size matrices", "eigen", open(os.path.join(HERE, "lecture_eigen.cpp")).read(), False))
-    c.append(("lecture network, plain loops", "plain", open(os.path.join(HERE, "lecture_plain.cpp")).read(), False))
-    c.append(("`#include <nonlin/nonlin.hpp>` alone", "nonlin", "#include <nonlin/nonlin.hpp>\nint main() {}\n", True))
-    c.append(("`#include <nonlin/network.hpp>` alone", "nonlin", "#include <nonlin/network.hpp>\nint main() {}\n", False))
-    c.append(("`#include <Eigen/Dense>` alone", "eigen", "#include <Eigen/Dense>\nint main() {}\n", False))
+              + lecture_body(with_io=True)))
+    c.append(("lecture network, Eigen fixed-size matrices", "eigen", open(os.path.join(HERE, "lecture_eigen.cpp")).read()))
+    c.append(("lecture network, plain loops", "plain", open(os.path.join(HERE, "lecture_plain.cpp")).read()))
+    c.append(("`#include <nonlin/nonlin.hpp>` alone", "nonlin", "#include <nonlin/nonlin.hpp>\nint main() {}\n"))
+    c.append(("`#include <nonlin/network.hpp>` alone", "nonlin", "#include <nonlin/network.hpp>\nint main() {}\n"))
+    c.append(("`#include <Eigen/Dense>` alone", "eigen", "#include <Eigen/Dense>\nint main() {}\n"))
     for depth in (1, 2, 4, 8, 16, 32, 64):
-        c.append((f"depth {depth}, 16 wide, tanh", "nonlin", chain_source(depth, 16), False))
+        c.append((f"depth {depth}, 16 wide, tanh", "nonlin", chain_source(depth, 16)))
     for width in (2, 4, 8, 16, 32, 64, 128, 256):
-        c.append((f"width {width}, 3 layers, tanh", "nonlin", chain_source(3, width), False))
+        c.append((f"width {width}, 3 layers, tanh", "nonlin", chain_source(3, width)))
     return c
 
 
@@ -90,26 +90,38 @@ def run_once(cmd):
     return elapsed, usage.ru_maxrss / 1024.0  # KiB to MiB
 
 
-def build_io_library(compiler, work):
+def build_library(compiler, work):
+    """The compiled part of nonlin (src/), as CMake builds it into nonlin::nonlin: not timed."""
     objects = []
-    for src in ("safetensors_file.cpp", "safetensors_layers.cpp"):
-        obj = os.path.join(work, f"{compiler}-{src}.o")
-        subprocess.run([compiler, "-std=c++20", "-O2", "-I", os.path.join(ROOT, "include"), "-c",
-                        os.path.join(ROOT, "src", "io", src), "-o", obj], check=True)
-        objects.append(obj)
+    for folder, _, files in os.walk(os.path.join(ROOT, "src")):
+        for src in sorted(f for f in files if f.endswith(".cpp")):
+            obj = os.path.join(work, f"{os.path.basename(compiler)}-{src}.o")
+            subprocess.run([compiler, "-std=c++20", "-O2", "-I", os.path.join(ROOT, "include"), "-c",
+                            os.path.join(folder, src), "-o", obj], check=True)
+            objects.append(obj)
     return objects
 
 
+def openmp_flag(compiler, work):
+    """-fopenmp where the compiler has OpenMP (as CMake's OpenMP::OpenMP_CXX gives it), else nothing."""
+    probe = os.path.join(work, "omp_probe.cpp")
+    with open(probe, "w") as f:
+        f.write("#include <omp.h>\nint main() { return omp_get_max_threads() > 0 ? 0 : 1; }\n")
+    ok = subprocess.run([compiler, "-fopenmp", probe, "-o", probe + ".out"], capture_output=True).returncode == 0
+    return ["-fopenmp"] if ok else []
+
+
 def measure(compiler, runs, work):
-    io_objects = build_io_library(compiler, work)
+    library = build_library(compiler, work)
+    openmp = openmp_flag(compiler, work)
     results = []
-    for name, kind, source, needs_io in cases():
+    for name, kind, source in cases():
         path = os.path.join(work, re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") + ".cpp")
         with open(path, "w") as f:
             f.write(source)
         cmd = [compiler, "-std=c++20", "-O3", "-march=native", path, "-o", path + ".out"]
         if kind == "nonlin":
-            cmd += ["-I", os.path.join(ROOT, "include"), "-fopenmp"] + (io_objects if needs_io else [])
+            cmd += ["-I", os.path.join(ROOT, "include")] + openmp + library
         if kind == "eigen":
             cmd += ["-I", EIGEN]
         samples = [run_once(cmd) for _ in range(runs)]

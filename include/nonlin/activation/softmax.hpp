@@ -10,16 +10,15 @@
 #include <cstddef>
 #include <limits>
 #include <span>
-#include <stdexcept>
-#include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 
-#include <nonlin/simd/arithmetic.hpp>
-#include <nonlin/simd/transpose.hpp>
+#include <nonlin/detail/argument_errors.hpp>
 #include <nonlin/math/exp.hpp>
+#include <nonlin/simd/arithmetic.hpp>
 #include <nonlin/simd/pack.hpp>
+#include <nonlin/simd/transpose.hpp>
 
 namespace nonlin {
 
@@ -317,33 +316,15 @@ void softmax_short_rows(const float* in, float* out, std::size_t rows, float tem
 
 inline constexpr std::size_t longest_short_row = 16;
 
-[[noreturn]] inline void throw_size_mismatch(std::string_view where, std::string_view in_name,
-                                             std::size_t in_size, std::string_view out_name,
-                                             std::size_t out_size) {
-  throw std::invalid_argument(std::string(where) + ": " + std::string(in_name) + " has " +
-                              std::to_string(in_size) + " elements but " + std::string(out_name) +
-                              " has " + std::to_string(out_size));
-}
-
 inline void check_temperature(float temperature) {
-  if (!(temperature > 0.0f && temperature <= std::numeric_limits<float>::max())) {
-    throw std::invalid_argument("nonlin::softmax<>::apply: the temperature must be finite and "
-                                "positive, got " + std::to_string(temperature));
-  }
+  if (!(temperature > 0.0f && temperature <= std::numeric_limits<float>::max())) throw_bad_temperature(temperature);
 }
 
 template <std::same_as<float> Float>
 inline void softmax_rows(std::span<const Float> in, std::span<Float> out, std::size_t row_length, Float t) {
   constexpr std::string_view where = "nonlin::softmax::apply_rows";
   if (in.size() != out.size()) throw_size_mismatch(where, "in", in.size(), "out", out.size());
-  if (row_length == 0) {
-    throw std::invalid_argument(std::string(where) + ": row_length must be positive");
-  }
-  if (in.size() % row_length != 0) {
-    throw std::invalid_argument(std::string(where) + ": " + std::to_string(in.size()) +
-                                " elements are not a whole number of rows of " +
-                                std::to_string(row_length));
-  }
+  if (row_length == 0 || in.size() % row_length != 0) throw_bad_rows(where, in.size(), row_length);
   const std::size_t rows = in.size() / row_length;
   if (row_length <= longest_short_row) {
     [&]<std::size_t... Width>(std::index_sequence<Width...>) {

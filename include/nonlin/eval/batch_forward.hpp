@@ -7,14 +7,13 @@
 #include <algorithm>
 #include <cstddef>
 #include <span>
-#include <stdexcept>
-#include <string>
 #include <type_traits>
 
 #if defined(_OPENMP)
 #include <omp.h>
 #endif
 
+#include <nonlin/detail/argument_errors.hpp>
 #include <nonlin/eval/blocked_kernel.hpp>
 #include <nonlin/eval/execution.hpp>
 #include <nonlin/eval/plan.hpp>
@@ -26,11 +25,7 @@ template <class Net>
 void check_batch_spans(std::span<const float> in, std::span<float> out) {
   constexpr std::size_t ni = Net::inputs, no = Net::outputs;
   const std::size_t rows = in.size() / ni;
-  if (in.size() % ni != 0 || out.size() != rows * no)
-    throw std::invalid_argument(
-        "nonlin::network::forward: expected the input to hold n rows of " + std::to_string(ni) +
-        " floats and the output n rows of " + std::to_string(no) + " floats; got " +
-        std::to_string(in.size()) + " input and " + std::to_string(out.size()) + " output floats");
+  if (in.size() % ni != 0 || out.size() != rows * no) throw_batch_mismatch(ni, no, in.size(), out.size());
 }
 
 /// `count` consecutive samples on the calling thread.

@@ -86,7 +86,7 @@ inline void dense_pack_group(const Layer& layer, const float* h, float* z) noexc
 
 /// One layer on a tile of TilePacks packs: z[out][tile] = activation(W · h[in][tile] + b).
 template <std::size_t TilePacks, class Layer>
-inline void dense_blocked(const Layer& layer, const float* h, float* z) noexcept {
+[[gnu::noinline]] inline void dense_blocked(const Layer& layer, const float* h, float* z) noexcept {
   using V = kernel_pack;
   using blocking = dense_blocking<Layer, TilePacks>;
   constexpr std::size_t stride = TilePacks * kernel_lanes, packs = blocking::packs;

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstddef>
-#include <memory>
 #include <span>
 #include <type_traits>
 
@@ -14,8 +13,8 @@
 
 namespace nonlin::detail {
 
-/// The merged weights are built per call, on the heap (a merged 256×256 layer is 256 KiB, too much
-/// for a thread's stack), and only when the batch saves more multiply-adds than merging spends;
+/// The merged weights are built per call (on the heap when they are large, as every large network's
+/// are), and only when the batch saves more multiply-adds than merging spends;
 /// caching them in the network would go stale when its weights change and would make a const
 /// network's forward write memory.
 template <class Net, class... Policy>
@@ -33,9 +32,9 @@ void forward_cheapest(const Net& net, std::span<const float> in, std::span<float
       return;
     }
     check_batch_spans<Net>(in, out);
-    const auto merged = std::make_unique<form>();
-    merge_into<plan>(net, *merged);
-    batch_forward(*merged, in, out, policy...);
+    form merged;
+    merge_into<plan>(net, merged);
+    batch_forward(merged, in, out, policy...);
   }
 }
 

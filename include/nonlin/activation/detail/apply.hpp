@@ -5,26 +5,18 @@
 
 #include <cstddef>
 #include <span>
-#include <stdexcept>
-#include <string>
 #include <string_view>
 
+#include <nonlin/detail/argument_errors.hpp>
 #include <nonlin/simd/pack.hpp>
 
 namespace nonlin::detail {
-
-[[noreturn]] inline void throw_size_mismatch(std::string_view activation, std::string_view kernel,
-                                             std::size_t in, std::size_t out) {
-  throw std::invalid_argument("nonlin::" + std::string(activation) + "::" + std::string(kernel) +
-                              ": input has " + std::to_string(in) + " elements but output has " +
-                              std::to_string(out));
-}
 
 /// out[i] = f(in[i]) with f a generic callable on packs; in and out may be the same span.
 template <class F>
 inline void apply_elementwise(std::string_view activation, std::string_view kernel,
                               std::span<const float> in, std::span<float> out, F f) {
-  if (in.size() != out.size()) throw_size_mismatch(activation, kernel, in.size(), out.size());
+  if (in.size() != out.size()) throw_span_mismatch(activation, kernel, in.size(), out.size());
   using V = simd::float_pack;
   constexpr std::size_t lanes = simd::lanes_v<V>;
   const std::size_t n = in.size();
