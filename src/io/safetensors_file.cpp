@@ -111,9 +111,9 @@ tensor_entry parse_entry(const std::string& name, const nlohmann::json& j, std::
 
 /// Reads and validates a file: header, every entry, every tensor's byte range. Values are checked
 /// later, when a tensor is converted.
-file_contents open(const std::filesystem::path& file_path) {
+file_contents open(const std::string& path_name) {
   file_contents f;
-  f.path = file_path.string();
+  f.path = path_name;
   const std::string& path = f.path;
   f.bytes = read_bytes(path);
   if (f.bytes.size() < 8)
@@ -223,9 +223,9 @@ std::vector<float> to_float(const file_contents& f, const tensor_entry& t) {
 
 /// Writes F32 tensors, in the given order and back to back, after a header padded with spaces to a
 /// multiple of 8 bytes (as the reference implementation does, so the data stays aligned).
-void write(const std::filesystem::path& file_path, std::span<const float_tensor> tensors,
+void write(const std::string& path_name, std::span<const float_tensor> tensors,
                   const std::map<std::string, std::string>& metadata) {
-  const std::string path = file_path.string();
+  const std::string& path = path_name;
   nlohmann::ordered_json header = nlohmann::ordered_json::object();
   if (!metadata.empty()) header["__metadata__"] = metadata;
   std::size_t offset = 0;

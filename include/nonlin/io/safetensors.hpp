@@ -6,7 +6,6 @@
 #include <array>
 #include <charconv>
 #include <cstddef>
-#include <filesystem>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -87,14 +86,15 @@ void load_layer(const file_contents& f, const layer_tensors& found, Net& net) {
 
 }  // namespace detail::safetensors
 
-/// The network of type Net with the weights of a safetensors file. Tensors are named "<index>.weight"
+/// The network of type Net with the weights of a safetensors file (a path as std::string, a string
+/// literal or a std::filesystem::path, which converts). Tensors are named "<index>.weight"
 /// and "<index>.bias"; the layer with the i-th smallest index becomes dense layer i. So both the names
 /// of torch.nn.Sequential's state_dict ("0.weight", "2.weight", ... with activation modules in between)
 /// and plain layer positions ("0.weight", "1.weight", ...) load. F32 loads as is; F64 (rounded to
 /// nearest), F16 and BF16 are converted. "__metadata__" is ignored. Throws nl::format_error on any
 /// defect: see docs/safetensors.md for the list.
 template <class Net>
-Net load_safetensors(const std::filesystem::path& path) {
+Net load_safetensors(const std::string& path) {
   namespace st = detail::safetensors;
   const auto f = st::open(path);
   const auto layers = st::match_layers(f, Net::depth);
@@ -111,7 +111,7 @@ Net load_safetensors(const std::filesystem::path& path) {
 /// "__metadata__" records {"format": "pt", "nonlin_type": "network<...>"}. Loading the file gives
 /// back every float bit for bit. Throws nl::format_error when the file cannot be written.
 template <class Input, class... Layers>
-void save_safetensors(const network<Input, Layers...>& m, const std::filesystem::path& path) {
+void save_safetensors(const network<Input, Layers...>& m, const std::string& path) {
   using Net = network<Input, Layers...>;
   namespace st = detail::safetensors;
   constexpr auto indices = st::sequential_indices<Net>();

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstddef>
-#include <filesystem>
 #include <map>
 #include <span>
 #include <string>
@@ -55,7 +54,7 @@ std::string shape_string(std::span<const std::size_t> shape);
 
 /// Reads and validates a file: header, every entry, every tensor's byte range. Values are checked
 /// later, when a tensor is converted.
-file_contents open(const std::filesystem::path& file_path);
+file_contents open(const std::string& path_name);
 
 /// The tensor's values as floats. F32, F16 and BF16 convert exactly; F64 rounds to the nearest float
 /// and must lie within float's range. Every value must be finite.
@@ -70,7 +69,7 @@ struct float_tensor {
 
 /// Writes F32 tensors, in the given order and back to back, after a header padded with spaces to a
 /// multiple of 8 bytes (as the reference implementation does, so the data stays aligned).
-void write(const std::filesystem::path& file_path, std::span<const float_tensor> tensors,
+void write(const std::string& path_name, std::span<const float_tensor> tensors,
            const std::map<std::string, std::string>& metadata);
 
 }  // namespace nonlin::detail::safetensors
