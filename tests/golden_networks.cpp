@@ -176,10 +176,10 @@ BOOST_AUTO_TEST_CASE(the_export_tool_and_save_spell_the_type_the_same_way) {
     const auto header = nlohmann::json::parse(f.bytes.begin() + 8, header_end);
     BOOST_TEST(header["__metadata__"]["nonlin_type"].get<std::string>() == spelled);
   };
-  check("lecture_2_3_2_1", st::type_spelling<lecture_2_3_2_1>());
-  check("relu_16_32_32_1", st::type_spelling<relu_16_32_32_1>());
-  check("elu_leaky_softmax_8_16_16_10", st::type_spelling<elu_leaky_softmax_8_16_16_10>());
-  check("relu_softmax_64_64_64_10", st::type_spelling<relu_softmax_64_64_64_10>());
+  check("lecture_2_3_2_1", nl::detail::network_type_name<lecture_2_3_2_1>("nl::"));
+  check("relu_16_32_32_1", nl::detail::network_type_name<relu_16_32_32_1>("nl::"));
+  check("elu_leaky_softmax_8_16_16_10", nl::detail::network_type_name<elu_leaky_softmax_8_16_16_10>("nl::"));
+  check("relu_softmax_64_64_64_10", nl::detail::network_type_name<relu_softmax_64_64_64_10>("nl::"));
 }
 
 BOOST_AUTO_TEST_CASE(a_golden_network_saved_by_nonlin_reloads_bit_for_bit) {

@@ -56,16 +56,19 @@ std::string activation_label(label_style style) {
   return label;
 }
 
+/// The type as C++ spells it, every nonlin name after `qualifier`: "network<input<2>, dense<1, sigmoid>>",
+/// or with "nl::" the spelling tools/export_network.py writes into a file's metadata.
 template <class Net>
-inline std::string network_type_name() {
-  std::string s = "network<input<" + decimal(Net::inputs) + ">";
+inline std::string network_type_name(std::string_view qualifier = "") {
+  const std::string q(qualifier);
+  std::string s = q + "network<" + q + "input<" + decimal(Net::inputs) + ">";
   [&]<std::size_t... K>(std::index_sequence<K...>) {
     (
         [&] {
           using L = typename Net::template layer_type<K>;
           using A = typename L::activation_type;
-          s += ", dense<" + decimal(L::outputs);
-          if constexpr (!network_traits<Net>::is_identity[K]) s += ", " + activation_label<A>(label_style::type);
+          s += ", " + q + "dense<" + decimal(L::outputs);
+          if constexpr (!network_traits<Net>::is_identity[K]) s += ", " + q + activation_label<A>(label_style::type);
           s += ">";
         }(),
         ...);

@@ -19,6 +19,12 @@
 #include <nonlin/network_fwd.hpp>
 #include <nonlin/network_traits.hpp>
 
+#if defined(__clang__)
+#define NONLIN_INLINE_LAYER
+#else
+#define NONLIN_INLINE_LAYER [[gnu::always_inline]]
+#endif
+
 namespace nonlin {
 
 namespace detail {
@@ -121,9 +127,10 @@ class network {
   }
 
  private:
-  // Inlined into operator(), so that one sample's layers run as one function, as a fold would.
+  // With GCC inlined into operator(), so that one sample's layers run as one function, as a fold
+  // would; Clang inlines the chain itself, and forcing it costs Clang time quadratic in the depth.
   template <class V, std::size_t K>
-  [[gnu::always_inline]] constexpr std::array<V, traits::widths[depth]> evaluate(const std::array<V, traits::widths[K]>& h) const noexcept {
+  NONLIN_INLINE_LAYER constexpr std::array<V, traits::widths[depth]> evaluate(const std::array<V, traits::widths[K]>& h) const noexcept {
     const auto& l = layer<K>();
     auto next = [&] {
       if constexpr (std::is_same_v<V, float>)
@@ -139,6 +146,8 @@ class network {
 
   detail::layer_storage<layers_type> storage_{};
 };
+
+#undef NONLIN_INLINE_LAYER
 
 /// Calls f(layer) on every layer of m in order, layer<0>() first.
 template <class Net, class F>

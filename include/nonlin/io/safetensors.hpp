@@ -4,13 +4,13 @@
 #pragma once
 
 #include <array>
-#include <charconv>
 #include <cstddef>
 #include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include <nonlin/describe.hpp>
 #include <nonlin/io/detail/safetensors_file.hpp>
 #include <nonlin/io/detail/safetensors_layers.hpp>
 #include <nonlin/io/format_error.hpp>
@@ -26,39 +26,6 @@ std::string layer_description() {
   using L = typename Net::template layer_type<K>;
   return "layer " + std::to_string(K) + ": " + std::to_string(L::inputs) + " inputs → " +
          std::to_string(L::outputs) + " outputs";
-}
-
-// How the type is written in C++, for the file's metadata, spelled as tools/export_network.py spells
-// it: "nl::network<nl::input<2>, nl::dense<3>, nl::dense<1, nl::sigmoid>>".
-template <class A>
-std::string activation_spelling() {
-  auto with = [](float parameter) {
-    char text[32];
-    const auto end = std::to_chars(text, text + sizeof text, parameter).ptr;
-    std::string s(text, end);
-    if (s.find_first_of(".e") == std::string::npos) s += ".0";
-    return "nl::" + std::string(A::name) + "<" + s + "f>";
-  };
-  if constexpr (requires { A::negative_slope; }) return with(A::negative_slope);
-  else if constexpr (requires { A::alpha; }) return with(A::alpha);
-  else if constexpr (requires { A::temperature; }) return with(A::temperature);
-  else return "nl::" + std::string(A::name);
-}
-
-template <class Net>
-std::string type_spelling() {
-  std::string s = "nl::network<nl::input<" + std::to_string(Net::inputs) + ">";
-  auto append = [&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
-    using L = typename Net::template layer_type<K>;
-    s += ", nl::dense<" + std::to_string(L::outputs);
-    if constexpr (!std::is_same_v<typename L::activation_type, identity>)
-      s += ", " + activation_spelling<typename L::activation_type>();
-    s += ">";
-  };
-  [&]<std::size_t... K>(std::index_sequence<K...>) {
-    (append(std::integral_constant<std::size_t, K>{}), ...);
-  }(std::make_index_sequence<Net::depth>{});
-  return s + ">";
 }
 
 // The index torch.nn.Sequential gives the K-th Linear when every non-identity activation follows it
@@ -125,7 +92,7 @@ void save_safetensors(const network<Input, Layers...>& m, const std::string& pat
                          m.template layer<K>().bias})),
      ...);
   }(std::make_index_sequence<Net::depth>{});
-  st::write(path, tensors, {{"format", "pt"}, {"nonlin_type", st::type_spelling<Net>()}});
+  st::write(path, tensors, {{"format", "pt"}, {"nonlin_type", nonlin::detail::network_type_name<Net>("nl::")}});
 }
 
 }  // namespace nonlin
