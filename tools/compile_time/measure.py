@@ -5,6 +5,7 @@ the compiler needs, against Eigen and plain loops doing the same work, and write
 Every figure is the median of --runs runs (compile and link, -O3 -march=native, C++20) with its peak
 resident memory (the largest process of the compiler's tree). Run from the repository:
     tools/compile_time/measure.py [--compilers g++ clang++-19] [--runs 3] [--out docs/compile-time.md]
+With --root DIR it measures another checkout's headers (an older commit, say) with the same cases.
 """
 import argparse
 import os
@@ -17,7 +18,7 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # --root changes it
 HERE = os.path.dirname(os.path.abspath(__file__))
 EIGEN = "/usr/include/eigen3"
 
@@ -150,9 +151,11 @@ def cpu_name():
     try:
         out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
         model = re.search(r"Model name:\s*(.+)", out).group(1).strip()
+        family = int(re.search(r"CPU family:\s*(\d+)", out).group(1))
         flags = re.search(r"Flags:\s*(.+)", out).group(1).split()
         isa = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "SSE"
-        return f"{model} ({isa}), {os.cpu_count()} cores"
+        core = {23: "Zen 2", 25: "Zen 3/4", 26: "Zen 5"}.get(family, f"family {family}") if "AMD" in out else ""
+        return f"{model} ({', '.join(x for x in (core, isa) if x)}), {os.cpu_count()} cores"
     except Exception:
         return platform.processor()
 
@@ -182,9 +185,21 @@ def write_report(out, machine, per_compiler, diag, runs):
         lines.append("")
         depth = [(int(re.search(r"depth (\d+)", n).group(1)), s) for n, _, s, _ in results if n.startswith("depth ")]
         if len(depth) >= 2:
-            (d0, s0), (d1, s1) = depth[-2], depth[-1]
-            lines += [f"Growth in depth: {d0} → {d1} layers adds {(s1 - s0) / (d1 - d0) * 1000:.0f} ms per layer "
-                      f"(depth 1: {depth[0][1]:.2f} s, depth {d1}: {s1:.2f} s).", ""]
+            (d0, s0), (d1, s1) = depth[0], depth[-1]
+            half = depth[-2]
+            lines += [f"Growth in depth: {(s1 - s0) / (d1 - d0) * 1000:.0f} ms per layer from depth {d0} to {d1}, "
+                      f"{(s1 - half[1]) / (d1 - half[0]) * 1000:.0f} ms per layer from {half[0]} to {d1}.", ""]
+        umbrella = by["lecture network, `nonlin/nonlin.hpp`"]
+        alone = by["`#include <nonlin/nonlin.hpp>` alone"]
+        deepest = by[f"depth {depth[-1][0]}, 16 wide, tanh"] if depth else (0, 0)
+        lines += ["| goal | measured | met |", "|---|---|---|",
+                  f"| lecture network with the umbrella header: ≤ 0.5× Eigen's time, ≤ 0.9× its memory | "
+                  f"{umbrella[0] / eigen_tu[0]:.2f}×, {umbrella[1] / eigen_tu[1]:.2f}× | "
+                  f"{'yes' if umbrella[0] <= 0.5 * eigen_tu[0] and umbrella[1] <= 0.9 * eigen_tu[1] else 'no'} |",
+                  f"| `#include <nonlin/nonlin.hpp>` alone: ≤ 0.33× `<Eigen/Dense>` | {alone[0] / eigen_alone[0]:.2f}× | "
+                  f"{'yes' if alone[0] <= 0.33 * eigen_alone[0] else 'no'} |",
+                  f"| 64 layers 16 wide: ≤ 2× Eigen's lecture translation unit | {deepest[0] / eigen_tu[0]:.2f}× | "
+                  f"{'yes' if deepest[0] <= 2 * eigen_tu[0] else 'no'} |", ""]
     lines += ["## Diagnostics", "",
               "Lines the compiler prints for each program of `tests/compile_fail` (`-fsyntax-only`), and its first",
               "error line, which carries nonlin's message.", ""]
@@ -202,11 +217,14 @@ def write_report(out, machine, per_compiler, diag, runs):
 
 
 def main():
+    global ROOT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--compilers", nargs="+", default=[c for c in ("g++", "clang++-19") if shutil.which(c)])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "compile-time.md"))
+    parser.add_argument("--root", default=ROOT, help="the checkout whose include/ and src/ are measured")
     args = parser.parse_args()
+    ROOT = os.path.abspath(args.root)
     if not os.path.isdir(EIGEN):
         sys.exit("measure.py: Eigen is needed for the comparison: apt-get install libeigen3-dev")
     with tempfile.TemporaryDirectory() as work:
