@@ -11,6 +11,7 @@
 #include <utility>
 
 #include <nonlin/activation/concept.hpp>
+#include <nonlin/activation/identity.hpp>
 #include <nonlin/eval/execution.hpp>
 #include <nonlin/eval/forward.hpp>
 #include <nonlin/eval/single_sample.hpp>
@@ -51,8 +52,31 @@ consteval bool check_network_declaration() {
                 "nonlin::network<input<N>, dense<...>...>: input<N> may appear only once, as the first parameter");
   static_assert((is_dense_v<Layers> && ...),
                 "nonlin::network<input<N>, dense<...>...>: every parameter after input<N> must be nonlin::dense<Outputs, Activation>");
-  return true;
+  // Completing every declaration word lets its own static_assert speak (input<0>, dense<0>, dense<3, int>).
+  return sizeof(Input) + (sizeof(Layers) + ... + 0) > 0;
 }
+
+// The same conditions as a value, without diagnostics: a declaration that fails them gets placeholder
+// traits, so that after the static_assert's message the compiler has nothing more to complain about.
+template <class Layer>
+inline constexpr bool is_valid_layer_v = false;
+template <std::size_t N, class A>
+inline constexpr bool is_valid_layer_v<dense<N, A>> = N > 0 && activation<A>;
+template <class Input>
+inline constexpr bool is_valid_input_v = false;
+template <std::size_t N>
+inline constexpr bool is_valid_input_v<input<N>> = N > 0;
+
+template <class Input, class... Layers>
+inline constexpr bool is_valid_declaration = is_valid_input_v<Input> && sizeof...(Layers) > 0 &&
+                                             (is_valid_layer_v<Layers> && ...);
+
+struct placeholder_traits {
+  static constexpr std::size_t depth = 1, inputs = 1, outputs = 1, parameter_count = 2;
+  static constexpr std::array<std::size_t, 2> widths{1, 1};
+  template <std::size_t K>
+  using layer_type = dense_layer<1, 1, identity>;
+};
 
 template <class... Layers>
 consteval bool softmax_only_last() {
@@ -80,7 +104,8 @@ class network {
                 "nonlin::network: softmax normalises the output and may only be the activation of the last layer");
 
  public:
-  using traits = network_traits<network>;
+  using traits = std::conditional_t<detail::is_valid_declaration<Input, Layers...>, network_traits<network>,
+                                    detail::placeholder_traits>;
   static constexpr std::size_t depth = traits::depth;
   static constexpr std::size_t inputs = traits::inputs;
   static constexpr std::size_t outputs = traits::outputs;
