@@ -171,7 +171,10 @@ def write_report(out, machine, per_compiler, diag, runs):
              "2-2-2-1 network: a batch of 4096 through `forward`, one sample through `m(x)`). Produced by",
              "", "```sh", "tools/compile_time/measure.py   # writes this file", "```", "",
              f"Machine: {machine}. Flags: `-std=c++20 -O3 -march=native`, compile and link, median of {runs} runs;",
-             "memory is the peak resident set of the compiler. Ratios compare figures of the same run.", ""]
+             "memory is the peak resident set of the compiler. Ratios compare figures of the same run (the",
+             "machine's own noise is about ±15 % between runs).", "",
+             "To compare with another commit: `git worktree add /tmp/old <commit>`, then",
+             "`tools/compile_time/measure.py --root /tmp/old --out /tmp/old.md`.", ""]
     for compiler, results in per_compiler.items():
         by = {name: (s, m) for name, _, s, m in results}
         eigen_tu = by["lecture network, Eigen fixed-size matrices"]
