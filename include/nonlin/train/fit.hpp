@@ -7,11 +7,12 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <iosfwd>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <nonlin/train/gradient.hpp>
@@ -42,6 +43,42 @@ struct epoch_report {
   float loss;  // mean of the mini-batch losses over the epoch, weighted by batch size
 };
 
+/// What fit calls after every epoch: any callable taking the epoch's report and returning whether to
+/// go on, held by value (copied with the options). Written out rather than std::function, whose
+/// header would cost every translation unit that includes training a fifth of its parse time.
+class epoch_callback {
+ public:
+  epoch_callback() = default;
+  template <class F>
+    requires(!std::is_same_v<std::decay_t<F>, epoch_callback> && std::is_invocable_r_v<bool, F&, const epoch_report&>)
+  epoch_callback(F f) : held_(new holder<std::decay_t<F>>(std::move(f))) {}  // implicit, as std::function's
+  epoch_callback(const epoch_callback& other) : held_(other.held_ ? other.held_->clone() : nullptr) {}
+  epoch_callback(epoch_callback&& other) noexcept : held_(std::exchange(other.held_, nullptr)) {}
+  epoch_callback& operator=(epoch_callback other) noexcept {
+    std::swap(held_, other.held_);
+    return *this;
+  }
+  ~epoch_callback() { delete held_; }
+
+  explicit operator bool() const noexcept { return held_ != nullptr; }
+  bool operator()(const epoch_report& report) const { return held_->call(report); }
+
+ private:
+  struct callable {
+    virtual ~callable() = default;
+    virtual bool call(const epoch_report& report) = 0;
+    virtual callable* clone() const = 0;
+  };
+  template <class F>
+  struct holder final : callable {
+    explicit holder(F f) : function(std::move(f)) {}
+    bool call(const epoch_report& report) override { return static_cast<bool>(function(report)); }
+    callable* clone() const override { return new holder(function); }
+    F function;
+  };
+  callable* held_ = nullptr;
+};
+
 struct fit_options {
   std::size_t epochs = 100;
   std::size_t batch_size = 32;  // 0: the whole data set (full-batch gradient descent)
@@ -50,7 +87,7 @@ struct fit_options {
   std::size_t report_every = 0;        // print "epoch e/E  loss L" every this many epochs (0: never)
   std::ostream* report_to = nullptr;  // where to print; nullptr: std::clog
   /// Called after every epoch; return false to stop (early stopping, or measuring epochs to a goal).
-  std::function<bool(const epoch_report&)> on_epoch = {};
+  epoch_callback on_epoch = {};
 };
 
 namespace detail {
