@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 
+#include <nonlin/detail/asm_marker.hpp>
 #include <nonlin/eval/plan.hpp>
 #include <nonlin/simd/pack.hpp>
 #include <nonlin/simd/transpose.hpp>
@@ -44,6 +45,7 @@ inline void dense_micro_kernel(const float* w, const float* x, Init init, Epilog
 #pragma GCC unroll 8
     for (std::size_t p = 0; p < Packs; ++p) acc[r][p] = start;
   }
+  NONLIN_ASM_MARKER_3("dense loop begin rows=%c0 packs=%c1 length=%c2", Rows, Packs, Length);
 #pragma GCC unroll 2
   for (std::size_t i = 0; i < Length; ++i) {
     std::array<V, Packs> xs;
@@ -56,6 +58,7 @@ inline void dense_micro_kernel(const float* w, const float* x, Init init, Epilog
       for (std::size_t p = 0; p < Packs; ++p) acc[r][p] = simd::fma(b, xs[p], acc[r][p]);
     }
   }
+  NONLIN_ASM_MARKER("dense loop end");
   epilogue(acc);
 }
 

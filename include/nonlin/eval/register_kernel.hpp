@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include <nonlin/detail/asm_marker.hpp>
 #include <nonlin/eval/plan.hpp>
 #include <nonlin/simd/transpose.hpp>
 #include <nonlin/simd/pack.hpp>
@@ -18,13 +19,16 @@ namespace nonlin::detail {
 // Several tiles per step, advanced layer by layer together: each activation is a long dependency
 // chain (a polynomial, a division), and placing the tiles' chains next to each other in program
 // order lets the core overlap them; one tile at a time leaves the FMA units waiting on latency.
+// Always inlined, so that a group's layers are one function whose values stay in registers (Clang
+// would otherwise call the deeper layers with the tiles passed through memory).
 template <std::size_t K, std::size_t Group, class Net, class Tiles>
-inline auto register_layers(const Net& net, const Tiles& h) noexcept {
+[[gnu::always_inline]] inline auto register_layers(const Net& net, const Tiles& h) noexcept {
   if constexpr (K == Net::depth) {
     return h;
   } else {
     const auto& layer = net.template layer<K>();
     std::array<std::array<kernel_pack, Net::template layer_type<K>::outputs>, Group> z;
+#pragma GCC unroll 4
     for (std::size_t g = 0; g < Group; ++g) z[g] = layer(h[g]);
     return register_layers<K + 1, Group>(net, z);
   }
@@ -33,10 +37,12 @@ inline auto register_layers(const Net& net, const Tiles& h) noexcept {
 template <std::size_t Group, class Net>
 inline void register_group(const Net& net, const float* in, float* out) noexcept {
   constexpr std::size_t ni = Net::inputs, no = Net::outputs, step = kernel_lanes;
+  NONLIN_ASM_MARKER_2("register tiles begin group=%c0 lanes=%c1", Group, step);
   std::array<std::array<kernel_pack, ni>, Group> x;
   for (std::size_t g = 0; g < Group; ++g) x[g] = load_transposed<ni>(in + g * step * ni);
   const auto y = register_layers<0, Group>(net, x);
   for (std::size_t g = 0; g < Group; ++g) store_transposed<no>(y[g], out + g * step * no);
+  NONLIN_ASM_MARKER("register tiles end");
 }
 
 template <class Net>
