@@ -78,8 +78,10 @@ struct dense_layer {
   }
 
   /// The layer's output for one sample (V = float or double) or one tile of samples (V = pack).
+  /// Always inlined: the register kernel's tiles keep every layer's values in registers, and GCC for
+  /// AArch64 would otherwise call each layer with its tile passed through memory.
   template <class V>
-  constexpr std::array<V, Outputs> operator()(const std::array<V, Inputs>& x) const noexcept {
+  [[gnu::always_inline]] constexpr std::array<V, Outputs> operator()(const std::array<V, Inputs>& x) const noexcept {
     auto z = affine(x);
     activate(z);
     return z;

@@ -226,7 +226,8 @@ def format_mix(m):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("assembly", nargs="?", help="an assembly file (or - for standard input)")
+    ap.add_argument("assembly", nargs="*", help="assembly files (or - for standard input)")
+    ap.add_argument("--output", help="write the report to this file instead of standard output")
     ap.add_argument("--json", action="store_true", help="print the regions as JSON")
     ap.add_argument("--kernel", help="only regions of this kernel (dense, register)")
     ap.add_argument("--loop-only", action="store_true", help="print the inner loops' instructions alone")
@@ -235,13 +236,17 @@ def main():
     command = argv[argv.index("--") + 1:] if "--" in argv else []
     a = ap.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
     if command:
-        text = compile_to_assembly(command)
-    elif a.assembly in (None, "-"):
-        text = sys.stdin.read()
+        texts = [compile_to_assembly(command)]
+    elif not a.assembly or a.assembly == ["-"]:
+        texts = [sys.stdin.read()]
     else:
-        with open(a.assembly) as f:
-            text = f.read()
-    found = [r for r in analyse(text) if not a.kernel or r["kernel"].startswith(a.kernel)]
+        texts = []
+        for path in a.assembly:
+            with open(path) as f:
+                texts.append(f.read())
+    found = [r for t in texts for r in analyse(t) if not a.kernel or r["kernel"].startswith(a.kernel)]
+    if a.output:
+        sys.stdout = open(a.output, "w")
     if not found:
         sys.exit("listing.py: no nonlin kernel markers in this listing (was it compiled with -O1 or more, "
                  "and without NONLIN_NO_ASM_MARKERS?)")

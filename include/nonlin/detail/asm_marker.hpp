@@ -15,13 +15,11 @@
 #endif
 /// A marker line: NONLIN_ASM_MARKER("register tile begin").
 #define NONLIN_ASM_MARKER(text) __asm__ volatile(NONLIN_ASM_COMMENT_START "nonlin " text)
-/// A marker line with two compile-time numbers, printed bare ("%c"): NONLIN_ASM_MARKER_2("... rows=%c0 packs=%c1", 3, 4).
-#define NONLIN_ASM_MARKER_2(text, a, b) \
-  __asm__ volatile(NONLIN_ASM_COMMENT_START "nonlin " text ::"i"(a), "i"(b))
+/// A marker line with three compile-time numbers, printed bare by "%c":
+/// NONLIN_ASM_MARKER_3("dense loop begin rows=%c0 packs=%c1 length=%c2", 3, 4, 40).
 #define NONLIN_ASM_MARKER_3(text, a, b, c) \
   __asm__ volatile(NONLIN_ASM_COMMENT_START "nonlin " text ::"i"(a), "i"(b), "i"(c))
 #else
 #define NONLIN_ASM_MARKER(text) ((void)0)
-#define NONLIN_ASM_MARKER_2(text, a, b) ((void)0)
 #define NONLIN_ASM_MARKER_3(text, a, b, c) ((void)0)
 #endif

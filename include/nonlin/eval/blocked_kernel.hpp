@@ -71,8 +71,11 @@ struct dense_blocking {
   static constexpr std::size_t rows = row_wise && fused       ? outputs
                                       : outputs < default_rows ? outputs
                                                                : default_rows;
+  // At most the accumulators' budget, and never more than the registers hold with the packs' inputs
+  // and a broadcast beside them: rows · packs + packs + 1 ≤ vector_registers.
   static constexpr std::size_t packs = [] {
     std::size_t p = accumulator_budget / rows;
+    p = p < (vector_registers - 1) / (rows + 1) ? p : (vector_registers - 1) / (rows + 1);
     p = p < 1 ? 1 : p;
     p = p > 8 ? 8 : p;
     return p < TilePacks ? p : TilePacks;

@@ -14,8 +14,13 @@ namespace nonlin::detail {
 /// The two batch kernels: every layer of a tile in registers, or a register-blocked product per layer.
 enum class forward_kernel { registers, blocked };
 
-// Vector registers of the compile target: 32 with AVX-512, 16 with AVX/AVX2 and SSE on x86-64.
+// Vector registers of the compile target: 32 with AVX-512 and on AArch64 (NEON's v0–v31), 16 with
+// AVX/AVX2 and SSE on x86-64.
+#if defined(__aarch64__)
+inline constexpr std::size_t vector_registers = 32;
+#else
 inline constexpr std::size_t vector_registers = simd::register_bytes == 64 ? 32 : 16;
+#endif
 
 template <class Net>
 struct forward_plan {

@@ -37,7 +37,7 @@ template <std::size_t K, std::size_t Group, class Net, class Tiles>
 template <std::size_t Group, class Net>
 inline void register_group(const Net& net, const float* in, float* out) noexcept {
   constexpr std::size_t ni = Net::inputs, no = Net::outputs, step = kernel_lanes;
-  NONLIN_ASM_MARKER_2("register tiles begin group=%c0 lanes=%c1", Group, step);
+  NONLIN_ASM_MARKER_3("register tiles begin group=%c0 lanes=%c1 depth=%c2", Group, step, Net::depth);
   std::array<std::array<kernel_pack, ni>, Group> x;
   for (std::size_t g = 0; g < Group; ++g) x[g] = load_transposed<ni>(in + g * step * ni);
   const auto y = register_layers<0, Group>(net, x);

@@ -1,4 +1,5 @@
-// Evaluates a two-layer linear network declared as a type; prints 5 when nonlin is usable.
+// Evaluates a two-layer linear network declared as a type; prints 5 (three times: one
+// sample, then a batch of two) when nonlin is usable.
 #include <cstdio>
 
 #include <nonlin/nonlin.hpp>
@@ -11,6 +12,10 @@ int main() {
   m.layer<0>().weight = {1, 0, 0, 1};
   m.layer<1>().weight = {2, 1};
   const auto y = m(std::array<float, 2>{2.0f, 1.0f});
-  std::printf("%g\n", y[0]);
-  return y[0] == 5.0f ? 0 : 1;
+  // The same sample twice through the batch kernel.
+  const std::array<float, 4> batch{2.0f, 1.0f, 2.0f, 1.0f};
+  std::array<float, 2> out{};
+  m.forward(batch, out);
+  std::printf("%g %g %g\n", y[0], out[0], out[1]);
+  return y[0] == 5.0f && out[0] == 5.0f && out[1] == 5.0f ? 0 : 1;
 }
