@@ -187,7 +187,7 @@ def inspect(network, target_name="native", compiler=None, mcpu=None, timing=True
         bounds[f"fma throughput, every fma (activations' polynomials too, {rate} a cycle)"] = fmas / rate
     if estimate is not None:
         bounds["llvm-mca's schedule of the " + ("tile" if kernel == "registers" else "dense loops")] = estimate
-    result = {"network": network, "target": target_name, "flags": target["flags"], "compiler": compiler,
+    result = {"network": network, "target": target_name, "native": cpu_runs(target_name), "flags": target["flags"], "compiler": compiler,
               "mca": " ".join(model) if mca else None, "facts": facts, "rows": rows, "main": main,
               "instructions": instructions, "fmas": fmas, "stores_per_tile": stores, "estimate": estimate,
               "bounds": bounds, "fma_per_cycle": rate, "weights": weights, "lanes": lanes, "kernel": kernel}
@@ -233,7 +233,8 @@ def report(r, show_listing=False):
               f"{int(facts['bytes_per_sample']) / r['ns']:.1f} GB/s at this speed: far below memory bandwidth "
               f"(the batch stays in L2)")
     else:
-        print("  measured      - (the program did not run natively here)")
+        print("  measured      - (" + ("timing off" if r["native"] else "not run: this machine does not execute "
+                                    + r["target"] + " code") + ")")
     if show_listing:
         for row in r["rows"]:
             print(f"\n== nonlin {row['kernel']} " + " ".join(f"{k}={v}" for k, v in row["args"].items())
