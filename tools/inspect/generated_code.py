@@ -227,11 +227,11 @@ def main():
         w(listing_block(main_row["body"], "x86"))
     w("With AVX2, a block of 3 rows × 4 packs would need 12 accumulators, 4 inputs and a broadcast: 17 of 16 "
       "registers, and one accumulator went through the stack every turn. The blocking now takes 4 packs only "
-      "where they fit beside their inputs (`dense_blocking::four_packs_fit`), so AVX2 runs 6 × 2; "
+      "where they fit beside their inputs (`wide_block_packs` in `eval/dense_kernel.hpp`, which training's kernels use too), so AVX2 runs 6 × 2; "
       "`tests/codegen/wide_forward.cpp` holds the loop to that.\n")
 
     w("## Held to it: the codegen tests\n")
-    w("`tests/codegen/` compiles four sources to assembly with fixed flags (`-O3`, `-march=x86-64-v3` and "
+    w("`tests/codegen/` compiles five sources to assembly with fixed flags (`-O3`, `-march=x86-64-v3` and "
       "`-march=x86-64-v4`), cuts the listing to the kernels and checks it with LLVM's FileCheck (prefixes "
       "`GCC`/`CLANG` and `AVX2`/`AVX512`), as Google Benchmark's assembly tests do. They run in the default "
       "suite with g++ 12 and clang 19 (`ctest -L codegen`) and report a skip elsewhere or without FileCheck "
@@ -245,6 +245,10 @@ def main():
       "tile instead of 104.\n")
     w("- `softmax_forward`: a classifier's softmax runs in the blocked kernel's epilogue and the program calls "
       "no `expf`.\n")
+    w("- `training_gradient`: training's forward and input gradient use the same blocks (6 × 4 with AVX-512, "
+      "6 × 2 with AVX2) and store nothing to the stack in their inner loops.\n")
+    w("`inspect_network_reports_a_network` (and its AArch64 twin, under qemu, when the cross compiler is there) "
+      "runs the inspection tool on a network no other test names.\n")
 
     w("## Compile time\n")
     w("What these types cost the compiler is measured in [compile-time.md](compile-time.md).\n")

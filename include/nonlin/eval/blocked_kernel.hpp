@@ -51,7 +51,7 @@ inline void dense_block(const Layer& layer, std::size_t row0, const float* h, fl
 
 // How one layer is blocked: Rows × Packs accumulators. Packs of samples per weight broadcast: 4
 // when the inputs of 4 packs take at most 8 KiB of L1 (layers up to 32 inputs wide with AVX-512, 64
-// with AVX2) and the registers hold them, else 2; the rows
+// with AVX2) and the registers hold them beside the accumulators (wide_block_packs), else 2; the rows
 // fill the remaining accumulators (6 or 12). A layer narrower than that takes all its rows and more
 // packs instead, so that there are still enough independent accumulators to cover the fma latency;
 // a softmax layer that fits takes all its rows, so that the softmax runs on the accumulators.
@@ -60,12 +60,8 @@ struct dense_blocking {
   static constexpr std::size_t outputs = Layer::outputs;
   static constexpr bool row_wise = !Layer::activation_type::is_elementwise;
   static constexpr bool fused = !row_wise || outputs <= accumulator_budget;
-  // 4 packs also need their 4 inputs and a broadcast weight in registers beside the accumulators:
-  // 6 × 4 + 5 of 32 with AVX-512, but 3 × 4 + 5 > 16 with AVX2, which would spill an accumulator in
-  // the inner loop; there 2 packs (6 × 2 + 3) fit.
-  static constexpr bool four_packs_fit = accumulator_budget / 4 * 4 + 4 + 1 <= vector_registers;
   static constexpr std::size_t cached_packs =
-      four_packs_fit && Layer::inputs * 4 * kernel_lanes * sizeof(float) <= 8 * 1024 ? 4 : 2;
+      wide_block_packs == 4 && Layer::inputs * 4 * kernel_lanes * sizeof(float) <= 8 * 1024 ? 4 : 2;
   static constexpr std::size_t default_packs = TilePacks < cached_packs ? TilePacks : cached_packs;
   static constexpr std::size_t default_rows = accumulator_budget / default_packs;
   static constexpr std::size_t rows = row_wise && fused       ? outputs

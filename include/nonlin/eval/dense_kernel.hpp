@@ -20,6 +20,13 @@ namespace nonlin::detail {
 // with AVX2), leaving room for the Packs inputs, a broadcast weight and the epilogue's temporaries.
 inline constexpr std::size_t accumulator_budget = vector_registers * 3 / 4;
 
+/// The block shape for long products: packs of samples per broadcast weight, 4 where 4 packs' inputs
+/// and a broadcast fit beside the accumulators (6 × 4 + 5 of 32 registers with AVX-512 and on AArch64),
+/// else 2 (with AVX2, 3 × 4 + 5 > 16 would spill an accumulator every turn; 6 × 2 + 3 fits); and the
+/// rows that fill the budget with them.
+inline constexpr std::size_t wide_block_packs = accumulator_budget / 4 * 4 + 4 + 1 <= vector_registers ? 4 : 2;
+inline constexpr std::size_t wide_block_rows = accumulator_budget / wide_block_packs;
+
 /// Where weight (r, i) lies: w[r · Row + i · Reduction]. A row-major [out][in] matrix read by rows
 /// (forward, z = W·h: Row = in, Reduction = 1) or by columns (backward, g = Wᵀ·δ: Row = 1, Reduction = in).
 template <std::size_t Row, std::size_t Reduction>

@@ -116,7 +116,7 @@ inline void forward_layer(const Layer& layer, const lane_pack* x, lane_pack* y, 
   constexpr std::size_t In = Layer::inputs, Out = Layer::outputs;
   const float* w = layer.weight.data();
   const float* b = layer.bias.data();
-  for_blocks<Out, training_block_rows, 4>(tiles, [&]<std::size_t RO, std::size_t RT>(std::size_t o, std::size_t t) {
+  for_blocks<Out, training_block_rows, training_block_tiles>(tiles, [&]<std::size_t RO, std::size_t RT>(std::size_t o, std::size_t t) {
     affine_kernel<In, Tiles, RO, RT>(w, b, x, y, o, t, [](lane_pack z) {
       if constexpr (Act::is_elementwise) return Act::value(z);
       else return z;
@@ -184,7 +184,7 @@ inline void backward_layer(const Layer& layer, Layer& grad, const lane_pack* del
   });
   if constexpr (HasPrev) {
     const float* w = layer.weight.data();
-    for_blocks<In, training_block_rows, 4>(tiles, [&]<std::size_t RI, std::size_t RT>(std::size_t i, std::size_t t) {
+    for_blocks<In, training_block_rows, training_block_tiles>(tiles, [&]<std::size_t RI, std::size_t RT>(std::size_t i, std::size_t t) {
       input_gradient_kernel<In, Out, Tiles, RI, RT>(
           w, delta, x, i, t, [](lane_pack g, lane_pack y) { return g * PrevAct::derivative_from_output(y); });
     });

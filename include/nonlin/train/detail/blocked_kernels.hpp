@@ -35,9 +35,11 @@ inline void affine_kernel(const float* w, const float* b, const lane_pack* x, la
       });
 }
 
-// Output rows per register block of training's kernels, RT = 4 tiles wide: the accumulator budget
-// of the target (6 rows with AVX-512's 32 registers, 3 with AVX2's 16), so that nothing spills.
-inline constexpr std::size_t training_block_rows = accumulator_budget / 4;
+// Register blocks of training's forward and input gradient: training_block_rows × training_block_tiles
+// accumulators, the long-product shape of eval/dense_kernel.hpp (6 × 4 with AVX-512's 32 registers,
+// 6 × 2 with AVX2's 16), so that nothing spills.
+inline constexpr std::size_t training_block_rows = wide_block_rows;
+inline constexpr std::size_t training_block_tiles = wide_block_packs;
 
 // Runs a kernel over a rows x tiles grid in RO x RT register blocks; the row remainder is a
 // compile-time block of its own, the tile remainder runs one tile at a time.
