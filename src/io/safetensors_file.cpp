@@ -11,6 +11,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <random>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <unistd.h>  // fsync
 
 #include <nonlin/io/detail/half.hpp>
 #include <nonlin/io/detail/safetensors_file.hpp>
@@ -109,31 +111,122 @@ tensor_entry parse_entry(const std::string& name, const nlohmann::json& j, std::
 
 }  // namespace
 
-/// Reads and validates a file: header, every entry, every tensor's byte range. Values are checked
-/// later, when a tensor is converted.
-file_contents open(const std::string& path_name) {
+namespace {
+
+// The largest header the reference implementation accepts (its MAX_HEADER_SIZE), and the deepest
+// nesting of arrays and objects (serde_json's recursion limit): a header beyond either is refused
+// before it is parsed, so that no input can make the parser exhaust memory or the stack.
+constexpr std::uint64_t max_header_bytes = 100'000'000;
+constexpr std::size_t max_nesting = 128;
+
+// The byte offset of the first byte that is not well-formed UTF-8 (overlong forms, surrogates and
+// code points above U+10FFFF included), or npos.
+std::size_t invalid_utf8_at(std::string_view s) noexcept {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  for (std::size_t i = 0; i < n;) {
+    const unsigned c = p[i];
+    std::size_t length;
+    unsigned lo = 0x80, hi = 0xBF;  // the range of the second byte
+    if (c < 0x80) { ++i; continue; }
+    if (c >= 0xC2 && c <= 0xDF) length = 2;
+    else if (c >= 0xE0 && c <= 0xEF) { length = 3; if (c == 0xE0) lo = 0xA0; if (c == 0xED) hi = 0x9F; }
+    else if (c >= 0xF0 && c <= 0xF4) { length = 4; if (c == 0xF0) lo = 0x90; if (c == 0xF4) hi = 0x8F; }
+    else return i;
+    if (i + length > n) return i;
+    if (p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (std::size_t k = 2; k < length; ++k)
+      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+// The deepest nesting of [ and { outside strings, stopping once it passes `limit`.
+std::size_t nesting_depth(std::string_view s, std::size_t limit) noexcept {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > limit) return deepest;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+}  // namespace
+
+/// Validates a whole file held in memory: the header (bounded, UTF-8, one JSON object with unique
+/// keys, "__metadata__" a map of strings to strings), every entry, and the placement of the tensors,
+/// which must cover the data exactly, as the reference implementation requires: sorted by offset,
+/// the first starts at 0, each starts where the previous ends, the last ends at the end of the file.
+/// Values are checked later, when a tensor is converted.
+file_contents parse(const std::string& path_name, std::vector<unsigned char> bytes_in) {
   file_contents f;
   f.path = path_name;
+  f.bytes = std::move(bytes_in);
   const std::string& path = f.path;
-  f.bytes = read_bytes(path);
   if (f.bytes.size() < 8)
     fail(path, "the file has " + std::to_string(f.bytes.size()) +
                    " bytes, fewer than the 8 bytes of the header length; it is not a safetensors file");
   const auto header_length = read_le<std::uint64_t>(f.bytes.data());
+  if (header_length > max_header_bytes)
+    fail(path, "the header length is " + std::to_string(header_length) + " bytes, more than the " +
+                   std::to_string(max_header_bytes) + " a safetensors header may have");
   if (header_length > f.bytes.size() - 8)
     fail(path, "the header length is " + std::to_string(header_length) + " bytes but only " +
                    std::to_string(f.bytes.size() - 8) + " bytes follow it; the file is truncated or not safetensors");
   f.data_start = 8 + static_cast<std::size_t>(header_length);
   const std::size_t data_size = f.bytes.size() - f.data_start;
 
-  const auto first = reinterpret_cast<const char*>(f.bytes.data()) + 8;
-  const auto header = nlohmann::json::parse(first, first + header_length, nullptr, /*allow_exceptions=*/false);
-  if (header.is_discarded()) fail(path, "the header is not valid JSON");
+  const std::string_view text(reinterpret_cast<const char*>(f.bytes.data()) + 8, static_cast<std::size_t>(header_length));
+  if (const std::size_t bad = invalid_utf8_at(text); bad != std::string_view::npos)
+    fail(path, "the header is not valid UTF-8 (byte " + std::to_string(bad) + " of the header)");
+  if (text.empty() || text.front() != '{')
+    fail(path, "the header must be a JSON object and start with '{'");
+  if (nesting_depth(text, max_nesting) > max_nesting)
+    fail(path, "the header nests arrays and objects more than " + std::to_string(max_nesting) + " deep");
+
+  // Keys of the top-level object, seen as the parser meets them: JSON allows a key twice, and a
+  // parser keeps one of the two silently, so a duplicated tensor name is refused here.
+  std::vector<std::string> top_level_keys;
+  const auto remember_keys = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    if (depth == 1 && event == nlohmann::json::parse_event_t::key) top_level_keys.push_back(parsed.get<std::string>());
+    return true;
+  };
+  nlohmann::json header;
+  try {
+    header = nlohmann::json::parse(text.begin(), text.end(), remember_keys);
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte is 1-based in the header.
+    fail(path, "the header is not valid JSON (at byte " + std::to_string(e.byte > 0 ? e.byte - 1 : 0) + " of the header)");
+  }
   if (!header.is_object()) fail(path, "the header must be a JSON object, found a JSON " + std::string(header.type_name()));
+  std::sort(top_level_keys.begin(), top_level_keys.end());
+  if (const auto twice = std::adjacent_find(top_level_keys.begin(), top_level_keys.end()); twice != top_level_keys.end())
+    fail(path, "the header names \"" + *twice + "\" twice");
 
   std::vector<const tensor_entry*> by_offset;
   for (const auto& [name, entry] : header.items()) {
-    if (name == "__metadata__") continue;  // free-form strings; nothing in it changes the weights
+    if (name == "__metadata__") {
+      // Free-form strings; nonlin reads "nonlin_type" from it (io/safetensors.hpp).
+      if (!entry.is_object()) fail(path, "\"__metadata__\" must be a JSON object of strings, found " + entry.dump());
+      for (const auto& [key, value] : entry.items()) {
+        if (!value.is_string())
+          fail(path, "\"__metadata__\" must map strings to strings; \"" + key + "\" is " + value.dump());
+        f.metadata.emplace(key, value.get<std::string>());
+      }
+      continue;
+    }
     auto t = parse_entry(name, entry, path);
     const std::string who = "tensor " + name;
     const dtype_info* dtype = find_dtype(t.dtype);
@@ -159,21 +252,31 @@ file_contents open(const std::string& path_name) {
     by_offset.push_back(&it->second);
   }
 
-  // Empty tensors occupy no bytes and cannot overlap anything.
-  std::erase_if(by_offset, [](const tensor_entry* t) { return t->begin == t->end; });
+  // The tensors, in the order of their bytes, must tile the data: no overlap, no gap, nothing after.
   std::sort(by_offset.begin(), by_offset.end(),
             [](const tensor_entry* a, const tensor_entry* b) {
               return std::tie(a->begin, a->end, a->name) < std::tie(b->begin, b->end, b->name);
             });
-  for (std::size_t i = 1; i < by_offset.size(); ++i) {
-    const auto &a = *by_offset[i - 1], &b = *by_offset[i];
-    if (a.end > b.begin)
-      fail(path, "tensors " + a.name + " (bytes " + std::to_string(a.begin) + " to " + std::to_string(a.end) +
-                     ") and " + b.name + " (bytes " + std::to_string(b.begin) + " to " + std::to_string(b.end) +
-                     ") overlap");
+  std::size_t covered = 0;
+  const tensor_entry* previous = nullptr;
+  for (const tensor_entry* t : by_offset) {
+    if (t->begin < covered)
+      fail(path, "tensors " + previous->name + " (bytes " + std::to_string(previous->begin) + " to " +
+                     std::to_string(previous->end) + ") and " + t->name + " (bytes " + std::to_string(t->begin) +
+                     " to " + std::to_string(t->end) + ") overlap");
+    if (t->begin > covered)
+      fail(path, "bytes " + std::to_string(covered) + " to " + std::to_string(t->begin) +
+                     " of the data belong to no tensor (before tensor " + t->name + ")");
+    covered = t->end;
+    previous = t;
   }
+  if (covered != data_size)
+    fail(path, "bytes " + std::to_string(covered) + " to " + std::to_string(data_size) +
+                   " of the data belong to no tensor (after the last one)");
   return f;
 }
+
+file_contents open(const std::string& path) { return parse(path, read_bytes(path)); }
 
 /// The tensor's values as floats. F32, F16 and BF16 convert exactly; F64 rounds to the nearest float
 /// and must lie within float's range. Every value must be finite.
@@ -244,14 +347,36 @@ void write(const std::string& path_name, std::span<const float_tensor> tensors,
   for (const auto& t : tensors)
     for (const float v : t.values) write_le(std::bit_cast<std::uint32_t>(v), bytes);
 
+  // Written under a temporary name in the same folder, then renamed over the destination: rename
+  // replaces a file in one step, so a reader (or a crash) sees the old file or the new one, never a
+  // part. "x" (C11) makes the creation exclusive; the file gets the usual permissions.
+  const auto cannot = [&](const char* what, int error) {
+    fail("nonlin::save_safetensors", path, std::string(what) + " (" + std::generic_category().message(error ? error : EIO) + ")");
+  };
+  std::random_device entropy;
+  std::string temporary;
+  std::unique_ptr<std::FILE, file_closer> file;
+  for (int attempt = 0; attempt < 16 && !file; ++attempt) {
+    temporary = path + ".tmp-" + std::to_string(entropy()) + std::to_string(attempt);
+    errno = 0;
+    file.reset(std::fopen(temporary.c_str(), "wbx"));
+    if (!file && errno != EEXIST) cannot("cannot create the file", errno);
+  }
+  if (!file) cannot("cannot create a temporary file beside it", EEXIST);
   errno = 0;
-  std::unique_ptr<std::FILE, file_closer> file(std::fopen(path.c_str(), "wb"));
-  if (!file)
-    fail("nonlin::save_safetensors", path,
-         "cannot create the file (" + std::generic_category().message(errno ? errno : EIO) + ")");
-  if (std::fwrite(bytes.data(), 1, bytes.size(), file.get()) != bytes.size() || std::fflush(file.get()) != 0)
-    fail("nonlin::save_safetensors", path,
-         "cannot write the file (" + std::generic_category().message(errno ? errno : EIO) + ")");
+  const bool written = std::fwrite(bytes.data(), 1, bytes.size(), file.get()) == bytes.size() &&
+                       std::fflush(file.get()) == 0 && ::fsync(::fileno(file.get())) == 0;
+  const int write_error = errno;
+  const bool closed = std::fclose(file.release()) == 0;
+  if (!written || !closed) {
+    std::remove(temporary.c_str());
+    cannot("cannot write the file", write_error ? write_error : errno);
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    std::remove(temporary.c_str());
+    cannot("cannot replace the file", error);
+  }
 }
 
 }  // namespace nonlin::detail::safetensors

@@ -43,6 +43,20 @@ inline std::string join(const std::vector<std::string>& items) {
 
 }  // namespace
 
+void check_recorded_type(const file_contents& f, std::string_view declared) {
+  const auto recorded = f.metadata.find("nonlin_type");
+  if (recorded == f.metadata.end()) return;
+  const auto without_spaces = [](std::string_view s) {
+    std::string out;
+    for (const char c : s)
+      if (c != ' ' && c != '\t' && c != '\n') out += c;
+    return out;
+  };
+  if (without_spaces(recorded->second) != without_spaces(declared))
+    fail(f.path, "the file records the network " + recorded->second + " (\"nonlin_type\" in \"__metadata__\"), but is loaded as " +
+                     std::string(declared) + "; declare the recorded type, or pass nl::ignore_recorded_type to load the weights anyway");
+}
+
 std::vector<layer_tensors> match_layers(const file_contents& f, std::size_t depth) {
   std::map<std::size_t, layer_tensors> by_index;  // ordered: the i-th smallest index is layer i
   std::vector<std::string> unexpected;

@@ -53,23 +53,48 @@ void load_layer(const file_contents& f, const layer_tensors& found, Net& net) {
 
 }  // namespace detail::safetensors
 
+/// Tag for load_safetensors: take the weights even when the file records another network type.
+struct ignore_recorded_type_t {
+  explicit ignore_recorded_type_t() = default;
+};
+inline constexpr ignore_recorded_type_t ignore_recorded_type{};
+
+namespace detail::safetensors {
+
+template <class Net>
+Net load_layers(const file_contents& f) {
+  const auto layers = match_layers(f, Net::depth);
+  Net net{};
+  [&]<std::size_t... K>(std::index_sequence<K...>) {
+    (load_layer<Net, K>(f, layers[K], net), ...);
+  }(std::make_index_sequence<Net::depth>{});
+  return net;
+}
+
+}  // namespace detail::safetensors
+
 /// The network of type Net with the weights of a safetensors file (a path as std::string, a string
 /// literal or a std::filesystem::path, which converts). Tensors are named "<index>.weight"
 /// and "<index>.bias"; the layer with the i-th smallest index becomes dense layer i. So both the names
 /// of torch.nn.Sequential's state_dict ("0.weight", "2.weight", ... with activation modules in between)
 /// and plain layer positions ("0.weight", "1.weight", ...) load. F32 loads as is; F64 (rounded to
-/// nearest), F16 and BF16 are converted. "__metadata__" is ignored. Throws nl::format_error on any
+/// nearest), F16 and BF16 are converted. When "__metadata__" records the network's type
+/// ("nonlin_type", written by save_safetensors and tools/export_network.py), it must be Net: weights
+/// trained with relu do not load silently into a tanh network. Throws nl::format_error on any
 /// defect: see docs/safetensors.md for the list.
 template <class Net>
 Net load_safetensors(const std::string& path) {
   namespace st = detail::safetensors;
   const auto f = st::open(path);
-  const auto layers = st::match_layers(f, Net::depth);
-  Net net{};
-  [&]<std::size_t... K>(std::index_sequence<K...>) {
-    (st::load_layer<Net, K>(f, layers[K], net), ...);
-  }(std::make_index_sequence<Net::depth>{});
-  return net;
+  st::check_recorded_type(f, nonlin::detail::network_type_name<Net>("nl::"));
+  return st::load_layers<Net>(f);
+}
+
+/// The same without comparing the recorded type: for a user who means to load weights into a network
+/// of the same shapes but other activations (every other check still applies).
+template <class Net>
+Net load_safetensors(const std::string& path, ignore_recorded_type_t) {
+  return detail::safetensors::load_layers<Net>(detail::safetensors::open(path));
 }
 
 /// Writes m's weights as F32 safetensors, with the names torch.nn.Sequential would give the same

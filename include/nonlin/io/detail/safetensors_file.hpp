@@ -41,6 +41,7 @@ struct file_contents {
   std::vector<unsigned char> bytes;
   std::size_t data_start = 0;  // 8 + header length
   std::map<std::string, tensor_entry> tensors;
+  std::map<std::string, std::string> metadata;  // "__metadata__"
 
   std::span<const unsigned char> data(const tensor_entry& t) const noexcept {
     return std::span<const unsigned char>(bytes).subspan(data_start + t.begin, t.end - t.begin);
@@ -52,9 +53,14 @@ struct file_contents {
 
 std::string shape_string(std::span<const std::size_t> shape);
 
-/// Reads and validates a file: header, every entry, every tensor's byte range. Values are checked
-/// later, when a tensor is converted.
-file_contents open(const std::string& path_name);
+/// Validates a file's bytes: the header (at most 100 000 000 bytes of UTF-8 JSON, one object with
+/// unique keys, "__metadata__" a map of strings to strings), every entry, and the tensors' placement,
+/// which must cover the data exactly. Values are checked later, when a tensor is converted. `path`
+/// names the file in messages.
+file_contents parse(const std::string& path, std::vector<unsigned char> bytes);
+
+/// Reads a file and validates it, as parse does.
+file_contents open(const std::string& path);
 
 /// The tensor's values as floats. F32, F16 and BF16 convert exactly; F64 rounds to the nearest float
 /// and must lie within float's range. Every value must be finite.

@@ -20,6 +20,12 @@ struct layer_tensors {
   const tensor_entry* bias = nullptr;
 };
 
+/// Throws format_error when the file records a network type ("nonlin_type" in "__metadata__", as
+/// save_safetensors and tools/export_network.py write it) other than `declared`, both spelled as
+/// detail::network_type_name<Net>("nl::") spells them (spaces are not compared). A file without the
+/// record passes.
+void check_recorded_type(const file_contents& f, std::string_view declared);
+
 /// The tensors of `depth` layers: the layer with the i-th smallest index becomes layer i. Throws
 /// format_error for a tensor that is not <index>.weight or <index>.bias, for more indices than
 /// layers, and for fewer.
