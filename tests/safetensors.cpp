@@ -523,6 +523,13 @@ BOOST_AUTO_TEST_CASE(a_header_nested_deeper_than_128_is_rejected_before_parsing)
   check_rejected(dir / "m.safetensors", {"nests arrays and objects more than 128 deep"});
 }
 
+// Found by tests/fuzz: valid JSON syntax whose number the parser cannot hold.
+BOOST_AUTO_TEST_CASE(a_number_beyond_double_in_the_header_is_rejected_as_invalid_json) {
+  temp_dir dir;
+  write_raw(dir / "m.safetensors", R"({"0.bias": {"dtype": "F32", "shape": [3], "data_offsets": [0, 2e4294967296]}})", {});
+  check_rejected(dir / "m.safetensors", {"the header is not valid JSON", "number overflow"});
+}
+
 BOOST_AUTO_TEST_CASE(a_tensor_named_twice_is_rejected) {
   temp_dir dir;
   const auto tensors = valid_tensors();

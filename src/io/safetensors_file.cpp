@@ -209,6 +209,10 @@ file_contents parse(const std::string& path_name, std::vector<unsigned char> byt
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is 1-based in the header.
     fail(path, "the header is not valid JSON (at byte " + std::to_string(e.byte > 0 ? e.byte - 1 : 0) + " of the header)");
+  } catch (const nlohmann::json::exception& e) {
+    // Valid syntax the parser cannot represent, e.g. 2e4294967296, a number beyond double (found by
+    // tests/fuzz: it throws out_of_range, not parse_error).
+    fail(path, std::string("the header is not valid JSON (") + e.what() + ")");
   }
   if (!header.is_object()) fail(path, "the header must be a JSON object, found a JSON " + std::string(header.type_name()));
   std::sort(top_level_keys.begin(), top_level_keys.end());
