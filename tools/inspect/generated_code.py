@@ -114,7 +114,7 @@ def main():
     machine = f"{cpu}, {'AVX-512' if 'avx512f' in flags else 'AVX2'}, {os.cpu_count()} cores"
     gcc = subprocess.run(["g++", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
 
-    targets = ["avx2", "avx512", "aarch64"]
+    targets = ["x86-64", "avx2", "avx512", "aarch64"]
     lecture = {t: nonlin_inspect.inspect(LECTURE, t) for t in targets}
     wide = {t: nonlin_inspect.inspect(WIDE, t) for t in ["avx2", "avx512"]}
 
@@ -198,8 +198,13 @@ def main():
       "(stack loads, no stores), the group spills as well.\n")
     w("- **NEON** has 4 lanes and 32 registers; weights enter fmas as lanes of a register (`fmla v, v, v.s[i]`), "
       "the transposes are `zip`/`uzp`/`ld2`-style shuffles.\n")
-    w("- **No `-march`** (x86-64 baseline, SSE2, no fma instruction): not shown; such builds are outside "
-      "what nonlin's kernels are tuned for today.\n")
+    base = lecture["x86-64"]["main"]["region_mix"] if lecture["x86-64"]["main"] else None
+    w("- **No `-march`** (the x86-64 baseline: SSE2, 4 lanes, no fma instruction): nonlin's arithmetic is "
+      "fused multiply-adds (one rounding each, which is what makes a batch give the bits of `m(x)` and "
+      "the activations their error bounds), and without the instruction GCC calls libm's `fmaf` for each "
+      f"lane: {base['call'] if base else '–'} calls in the group's code, the *calls* column of the first "
+      "row. Build with `-march=x86-64-v3` or better (or `-march=native`), as nonlin's own targets do; a "
+      "baseline build that picks its kernel at run time is not there yet.\n")
 
     # The wide network.
     w("## A wide network: the blocked kernel's inner loop\n")

@@ -2,6 +2,7 @@
 """What one network's forward costs on this compile target: a roofline for one network.
 
     tools/inspect/inspect_network.py 'nl::network<nl::input<2>, nl::dense<2, nl::tanh>, nl::dense<1, nl::sigmoid>>'
+    tools/inspect/inspect_network.py --target x86-64 '<type>'    # no -march: SSE2, no fma instruction
     tools/inspect/inspect_network.py --target avx2 '<type>'      # x86-64-v3, llvm-mca's Zen 3 model
     tools/inspect/inspect_network.py --target avx512 '<type>'    # x86-64-v4, Zen 4
     tools/inspect/inspect_network.py --target aarch64 '<type>'   # aarch64-linux-gnu-g++, NEON, Neoverse N1 model
@@ -31,6 +32,7 @@ import listing  # noqa: E402
 # on; any other -mcpu of llvm-mca can be given with --mcpu.
 TARGETS = {
     "native": {"flags": ["-march=native"], "mca": ["-mcpu=native"]},
+    "x86-64": {"flags": ["-march=x86-64"], "mca": ["-mtriple=x86_64", "-mcpu=znver3"]},  # SSE2, no fma instruction
     "avx2": {"flags": ["-march=x86-64-v3"], "mca": ["-mtriple=x86_64", "-mcpu=znver3"]},
     "avx512": {"flags": ["-march=x86-64-v4"], "mca": ["-mtriple=x86_64", "-mcpu=znver4"]},
     "aarch64": {"flags": ["-march=armv8.2-a"], "mca": ["-mtriple=aarch64", "-mcpu=neoverse-n1"],
@@ -73,7 +75,7 @@ def cpu_runs(target):
     if target == "aarch64":
         return os.uname().machine == "aarch64"
     flags = open("/proc/cpuinfo").read() if os.path.exists("/proc/cpuinfo") else ""
-    need = {"avx2": ["avx2", "fma"], "avx512": ["avx512f", "avx512bw", "avx512vl", "avx512dq"]}[target]
+    need = {"x86-64": [], "avx2": ["avx2", "fma"], "avx512": ["avx512f", "avx512bw", "avx512vl", "avx512dq"]}[target]
     return all(re.search(rf"\b{f}\b", flags) for f in need)
 
 
