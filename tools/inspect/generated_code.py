@@ -197,7 +197,9 @@ def main():
       "shifts, and with 16 registers GCC keeps hoisted constants in the frame: the lone tile reloads them "
       "(stack loads, no stores), the group spills as well.\n")
     w("- **NEON** has 4 lanes and 32 registers; weights enter fmas as lanes of a register (`fmla v, v, v.s[i]`), "
-      "the transposes are `zip`/`uzp`/`ld2`-style shuffles.\n")
+      "the transposes are `zip`/`uzp`/`ld2`-style shuffles. The suite runs these kernels too: "
+      "`tests/cross/forward_check.cpp`, built with `aarch64-linux-gnu-g++` and run under `qemu-aarch64`, "
+      "compares `forward` and `m(x)` of one network per kernel with a reference in double.\n")
     base = lecture["x86-64"]["main"]["region_mix"] if lecture["x86-64"]["main"] else None
     w("- **No `-march`** (the x86-64 baseline: SSE2, 4 lanes, no fma instruction): nonlin's arithmetic is "
       "fused multiply-adds (one rounding each, which is what makes a batch give the bits of `m(x)` and "
