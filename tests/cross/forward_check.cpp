@@ -85,6 +85,7 @@ bool check(const char* name, std::size_t samples, unsigned seed) {
 }  // namespace
 
 int main() {
+  std::printf("vectorised path: %s, %zu floats a vector\n", nl::simd::target_name, nl::detail::kernel_lanes);
   using lecture = nl::network<nl::input<2>, nl::dense<2, nl::tanh>, nl::dense<2, nl::tanh>, nl::dense<1, nl::sigmoid>>;
   using wide = nl::network<nl::input<40>, nl::dense<128, nl::relu>, nl::dense<128, nl::tanh>, nl::dense<10>>;
   using classifier = nl::network<nl::input<16>, nl::dense<32, nl::relu>, nl::dense<5, nl::softmax<>>>;

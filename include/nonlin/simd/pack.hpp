@@ -27,10 +27,20 @@ inline constexpr std::size_t register_bytes = 32;
 inline constexpr std::size_t register_bytes = 16;
 #endif
 
-/// Name of the vectorised path chosen at compile time, for reports.
-inline constexpr const char* target_name = register_bytes == 64 ? "avx512"
-                                         : register_bytes == 32 ? "avx2"
-                                                                : "sse/scalar";
+/// Name of the vectorised path chosen at compile time, for reports: "avx512", "avx2", "neon"
+/// (AArch64, whose Advanced SIMD every core has), "sse+fma", or "sse" (x86-64 without -march: no fma
+/// instruction, each fma a call to libm's fmaf).
+#if defined(__AVX512F__)
+inline constexpr const char* target_name = "avx512";
+#elif defined(__AVX2__)
+inline constexpr const char* target_name = "avx2";
+#elif defined(__aarch64__)
+inline constexpr const char* target_name = "neon";
+#elif defined(__FMA__)
+inline constexpr const char* target_name = "sse+fma";
+#else
+inline constexpr const char* target_name = "sse";
+#endif
 
 /// A vector of `Lanes` values of type T (a GCC vector extension: +, -, *, /, comparisons, ?:).
 template <class T, std::size_t Lanes>
