@@ -32,6 +32,7 @@
 #include <nonlin/io/tensor.hpp>
 
 // Training: gradients, losses, SGD, the fit loop, initialisers, data sets, diagnostics.
+#include <nonlin/train/adam.hpp>
 #include <nonlin/train/datasets.hpp>
 #include <nonlin/train/diagnostics.hpp>
 #include <nonlin/train/fit.hpp>
