@@ -30,6 +30,8 @@
 #include <nonlin/activation/tanh.hpp>
 #include <nonlin/nonlin.hpp>
 
+#include "fma_peak.hpp"
+
 #if defined(NONLIN_BENCH_WITH_EIGEN)
 #include <Eigen/Dense>
 #endif
@@ -54,69 +56,12 @@ constexpr std::size_t batch = 4096;
 bool failed = false;
 double fma_peak_flops = 0.0;  // floating-point operations per second of one core, measured in main
 
-// ---- the FMA peak: independent chains of zmm fmas on registers -------------------------------------
-double thread_seconds() {
-  timespec t;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-
-// 16 independent accumulators (more than latency × pipes: 4 cycles × 2 FMA pipes on Zen 5) in zmm
-// registers, written in assembly so that no compiler keeps them in memory between iterations.
-// fma_chain_flops(iterations) is the work done: 16 fmas of 16 lanes, 2 operations each.
-void fma_chains(long iterations) {
-#if defined(__AVX512F__)
-  const float b = 0.99999f, c = 1e-6f;
-  asm volatile(
-      "vbroadcastss %1, %%zmm16\n\t"
-      "vbroadcastss %2, %%zmm17\n\t"
-      "vmovaps %%zmm17, %%zmm0\n\t vmovaps %%zmm17, %%zmm1\n\t vmovaps %%zmm17, %%zmm2\n\t"
-      "vmovaps %%zmm17, %%zmm3\n\t vmovaps %%zmm17, %%zmm4\n\t vmovaps %%zmm17, %%zmm5\n\t"
-      "vmovaps %%zmm17, %%zmm6\n\t vmovaps %%zmm17, %%zmm7\n\t vmovaps %%zmm17, %%zmm8\n\t"
-      "vmovaps %%zmm17, %%zmm9\n\t vmovaps %%zmm17, %%zmm10\n\t vmovaps %%zmm17, %%zmm11\n\t"
-      "vmovaps %%zmm17, %%zmm12\n\t vmovaps %%zmm17, %%zmm13\n\t vmovaps %%zmm17, %%zmm14\n\t"
-      "vmovaps %%zmm17, %%zmm15\n\t"
-      "1:\n\t"
-      "vfmadd213ps %%zmm17, %%zmm16, %%zmm0\n\t vfmadd213ps %%zmm17, %%zmm16, %%zmm1\n\t"
-      "vfmadd213ps %%zmm17, %%zmm16, %%zmm2\n\t vfmadd213ps %%zmm17, %%zmm16, %%zmm3\n\t"
-      "vfmadd213ps %%zmm17, %%zmm16, %%zmm4\n\t vfmadd213ps %%zmm17, %%zmm16, %%zmm5\n\t"
-      "vfmadd213ps %%zmm17, %%zmm16, %%zmm6\n\t vfmadd213ps %%zmm17, %%zmm16, %%zmm7\n\t"
-      "vfmadd213ps %%zmm17, %%zmm16, %%zmm8\n\t vfmadd213ps %%zmm17, %%zmm16, %%zmm9\n\t"
-      "vfmadd213ps %%zmm17, %%zmm16, %%zmm10\n\t vfmadd213ps %%zmm17, %%zmm16, %%zmm11\n\t"
-      "vfmadd213ps %%zmm17, %%zmm16, %%zmm12\n\t vfmadd213ps %%zmm17, %%zmm16, %%zmm13\n\t"
-      "vfmadd213ps %%zmm17, %%zmm16, %%zmm14\n\t vfmadd213ps %%zmm17, %%zmm16, %%zmm15\n\t"
-      "dec %0\n\t"
-      "jnz 1b\n\t"
-      : "+r"(iterations)
-      : "m"(b), "m"(c)
-      : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",
-        "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "cc");
-#else
-  benchmark::DoNotOptimize(iterations);  // other targets: the peak is not measured
-#endif
-}
-
-constexpr double fma_chain_flops(long iterations) { return static_cast<double>(iterations) * 16 * 16 * 2; }
-
-double measure_fma_peak() {
-#if !defined(__AVX512F__)
-  return std::nan("");  // fractions of peak are reported as NaN on targets without AVX-512
-#endif
-  double best = 0.0;
-  for (int trial = 0; trial < 5; ++trial) {
-    const double t0 = thread_seconds();
-    fma_chains(20'000'000);
-    best = std::max(best, fma_chain_flops(20'000'000) / (thread_seconds() - t0));
-  }
-  return best;
-}
+// ---- the FMA peak (bench/fma_peak.hpp) ---------------------------------------------------------------
+using nonlin_bench::measure_fma_peak;
 
 void fma_peak(benchmark::State& state) {
   double flops = 0.0;
-  for (auto _ : state) {
-    fma_chains(1'000'000);
-    flops += fma_chain_flops(1'000'000);
-  }
+  for (auto _ : state) flops += nonlin_bench::fma_chains(1'000'000);
   state.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsRate);
 }
 

@@ -21,6 +21,8 @@
 #include <nonlin/train/random.hpp>
 #include <nonlin/train/sgd.hpp>
 
+#include "fma_peak.hpp"
+
 #if defined(NONLIN_BENCH_WITH_TORCH)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"
@@ -124,35 +126,8 @@ BENCHMARK(torch_step<wide_net>)->Name("torch/64-128-128-10")->Arg(64)->Arg(4096)
 BENCHMARK(nonlin_step<lecture_net, nl::mse>)->Name("nonlin/lecture_2-2-2-1")->Arg(64)->Arg(4096);
 BENCHMARK(nonlin_step<wide_net, nl::cross_entropy>)->Name("nonlin/64-128-128-10")->Arg(64)->Arg(4096);
 
-// One core's FMA peak, measured: 16 independent chains of pack FMAs (more than latency x pipes).
-double fma_peak_gflops() {
-  using V = nl::simd::float_pack;
-  constexpr int chains = 16;
-  V acc[chains];
-  for (int c = 0; c < chains; ++c) acc[c] = nl::simd::broadcast<V>(1.0f + 1e-3f * c);
-  const V a = nl::simd::broadcast<V>(0.999999f), b = nl::simd::broadcast<V>(1e-7f);
-  const long iters = 20'000'000;
-  double best = 0.0;
-  // Thread CPU time, as the benchmarks' rates use: a loaded machine then skews neither.
-  auto cpu_seconds = [] {
-    timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-  };
-  for (int rep = 0; rep < 3; ++rep) {
-    const double t0 = cpu_seconds();
-    for (long i = 0; i < iters; ++i) {
-#pragma GCC unroll 16
-      for (int c = 0; c < chains; ++c) acc[c] = nl::simd::fma(acc[c], a, b);
-    }
-    const double s = cpu_seconds() - t0;
-    best = std::max(best, 2.0 * nl::simd::lanes_v<V> * chains * double(iters) / s * 1e-9);
-  }
-  float sink = 0;
-  for (int c = 0; c < chains; ++c) sink += acc[c][0];
-  benchmark::DoNotOptimize(sink);
-  return best;
-}
+// One core's FMA peak, as bench/networks measures it (bench/fma_peak.hpp).
+double fma_peak_gflops() { return nonlin_bench::measure_fma_peak() * 1e-9; }
 
 // Keeps each run's time per iteration and GFLOP/s for the summary.
 class recording_reporter : public benchmark::ConsoleReporter {
