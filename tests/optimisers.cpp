@@ -217,6 +217,26 @@ BOOST_AUTO_TEST_CASE(fit_trains_with_adam_and_with_adamw) {
   }
 }
 
+// A plain sgd with momentum has no velocity of its own; fit gives it one for the run, so that the run
+// is the one sgd_with_momentum makes. (To rounding, not bit for bit: the two are separate
+// instantiations, and under -std=gnu++20, CMake's default, GCC may fuse v = μv + g into an fma in one
+// and not in the other.)
+BOOST_AUTO_TEST_CASE(fit_gives_a_plain_sgd_with_momentum_a_velocity) {
+  using net =
+      nl::network<nl::input<2>, nl::dense<4, nl::tanh>, nl::dense<2, nl::tanh>, nl::dense<1, nl::sigmoid>>;
+  const auto data = nl::datasets::circles(200, /*seed*/ 1);
+  const nl::fit_options options{.epochs = 10, .batch_size = 32, .seed = 3};
+  const nl::sgd settings{.learning_rate = 0.05f, .momentum = 0.9f, .nesterov = true};
+  net a, b;
+  nl::init::glorot_uniform(a, /*seed*/ 5);
+  nl::init::glorot_uniform(b, /*seed*/ 5);
+  const auto plain = nl::fit(a, data.x, data.y, nl::mse{}, settings, options);
+  const auto kept = nl::fit(b, data.x, data.y, nl::mse{}, nl::sgd_with_momentum<net>{settings}, options);
+  BOOST_TEST(plain == kept, boost::test_tools::tolerance(1e-5f) << boost::test_tools::per_element());
+  for (std::size_t i = 0; i < a.layer<0>().weight.size(); ++i)
+    BOOST_TEST(a.layer<0>().weight[i] == b.layer<0>().weight[i], boost::test_tools::tolerance(1e-5f));
+}
+
 // docs/training.md, "Optimisers": the example, compiled and run.
 BOOST_AUTO_TEST_CASE(the_optimisers_example_of_the_training_docs) {
   using net =

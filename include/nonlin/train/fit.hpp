@@ -17,6 +17,7 @@
 
 #include <nonlin/train/gradient.hpp>
 #include <nonlin/train/random.hpp>
+#include <nonlin/train/sgd.hpp>
 
 namespace nonlin {
 
@@ -112,11 +113,18 @@ bool all_finite(const Net& m) {
 }  // namespace detail
 
 /// Trains m on x ([n][inputs]) and targets ([n][outputs]) with a loss tag (nl::mse, nl::bce,
-/// nl::cross_entropy) and an optimiser offering step(m, g) (nl::sgd, nl::sgd_with_momentum<Net>).
-/// Returns the loss of every epoch.
+/// nl::cross_entropy) and an optimiser offering step(m, g) (nl::sgd, nl::sgd_with_momentum<Net>,
+/// nl::adam<Net>, nl::adamw<Net>). A plain nl::sgd with momentum gets a velocity buffer for the run,
+/// as if it were sgd_with_momentum<Net>. Returns the loss of every epoch.
 template <class Net, class Loss, class Optimizer>
 std::vector<float> fit(Net& m, std::span<const float> x, std::span<const float> targets, const Loss& loss,
                        Optimizer&& optimizer, const fit_options& options = {}) {
+  if constexpr (std::is_same_v<std::remove_cvref_t<Optimizer>, sgd>) {
+    if (optimizer.momentum != 0.0f) {
+      sgd_with_momentum<Net> with_velocity{optimizer};
+      return fit(m, x, targets, loss, with_velocity, options);
+    }
+  }
   detail::check_gradient_spans<Net>("nonlin::fit", x, targets);
   constexpr std::size_t ni = Net::inputs, no = Net::outputs;
   const std::size_t n = x.size() / ni;
