@@ -5,14 +5,13 @@
 # kernel in them (the marked regions of include/nonlin/detail/asm_marker.hpp), its inner loop and the
 # loop's instruction mix, as tools/inspect/listing.py prints them. Not built by default:
 #     cmake --build build --target <name> && cat build/<name>.txt
-if(DEFINED nonlin_listing_script)
-  return()
-endif()
-# The script lies beside this file once installed, in tools/inspect/ of a source tree.
+include_guard(GLOBAL)
+# The script lies beside this file once installed, in tools/inspect/ of a source tree. A global
+# property, so that the function finds it from any directory (nonlin added with add_subdirectory).
 if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/nonlin-listing.py)
-  set(nonlin_listing_script ${CMAKE_CURRENT_LIST_DIR}/nonlin-listing.py)
+  set_property(GLOBAL PROPERTY nonlin_listing_script ${CMAKE_CURRENT_LIST_DIR}/nonlin-listing.py)
 else()
-  set(nonlin_listing_script ${CMAKE_CURRENT_LIST_DIR}/../tools/inspect/listing.py)
+  set_property(GLOBAL PROPERTY nonlin_listing_script ${CMAKE_CURRENT_LIST_DIR}/../tools/inspect/listing.py)
 endif()
 
 function(nonlin_add_listing name)
@@ -21,6 +20,7 @@ function(nonlin_add_listing name)
     message(FATAL_ERROR "nonlin_add_listing(${name}): no SOURCES given")
   endif()
   find_package(Python3 COMPONENTS Interpreter REQUIRED)
+  get_property(nonlin_listing_script GLOBAL PROPERTY nonlin_listing_script)
   # An object library compiled with -S: its "objects" are the assembly files, built with exactly
   # the flags the sources would get in a program.
   add_library(${name}_assembly OBJECT EXCLUDE_FROM_ALL ${arg_SOURCES})
