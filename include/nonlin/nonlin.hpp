@@ -39,4 +39,5 @@
 #include <nonlin/train/gradient.hpp>
 #include <nonlin/train/init.hpp>
 #include <nonlin/train/loss.hpp>
+#include <nonlin/train/schedule.hpp>
 #include <nonlin/train/sgd.hpp>

@@ -1,6 +1,7 @@
 // nonlin/train/fit.hpp: the training loop. nl::fit(m, x, y, loss, optimiser, options) runs epochs of
 // seeded, shuffled mini-batches with one fused forward/backward per batch, reports progress, and
-// stops with nl::training_diverged (naming the epoch) when the loss or the weights stop being finite.
+// stops with nl::training_diverged (naming the epoch) when the loss or the weights stop being finite;
+// fit_options::schedule sets the optimiser's learning rate at the start of every epoch.
 #pragma once
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <limits>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -17,6 +19,7 @@
 
 #include <nonlin/train/gradient.hpp>
 #include <nonlin/train/random.hpp>
+#include <nonlin/train/schedule.hpp>
 #include <nonlin/train/sgd.hpp>
 
 namespace nonlin {
@@ -42,6 +45,7 @@ class training_diverged : public std::runtime_error {
 struct epoch_report {
   std::size_t epoch;
   float loss;  // mean of the mini-batch losses over the epoch, weighted by batch size
+  float learning_rate = std::numeric_limits<float>::quiet_NaN();  // the epoch's; NaN if the optimiser has none
 };
 
 /// What fit calls after every epoch: any callable taking the epoch's report and returning whether to
@@ -89,6 +93,10 @@ struct fit_options {
   std::ostream* report_to = nullptr;  // where to print; nullptr: std::clog
   /// Called after every epoch; return false to stop (early stopping, or measuring epochs to a goal).
   epoch_callback on_epoch = {};
+  /// The learning rate of each epoch (nl::step_lr, exponential_lr, cosine_annealing_lr,
+  /// reduce_lr_on_plateau, fed the epoch losses); the base rate is the optimiser's when fit starts.
+  /// None (the default): the optimiser's rate is left alone.
+  lr_schedule schedule = {};
 };
 
 namespace detail {
@@ -110,19 +118,73 @@ bool all_finite(const Net& m) {
   return ok;
 }
 
+// The optimiser of a run with a schedule: steps with the optimiser it refers to and sets that
+// optimiser's learning rate at the start of every epoch. A type of its own, so that the loop of a run
+// without a schedule holds no write to the rate: with one that might run, GCC fused the updates'
+// multiply-adds differently in two inlined copies of one run, and a seed no longer repeated bit for bit.
+template <class Optimizer>
+struct scheduled {
+  Optimizer& optimizer;
+  lr_schedule::run run;
+
+  template <class Net>
+  void step(Net& m, const Net& g) {
+    optimizer.step(m, g);
+  }
+  void begin_epoch() { learning_rate_of(optimizer) = run.rate(); }
+  void end_epoch(float loss) { run.observe(loss); }
+};
+
+template <class Optimizer>
+inline constexpr bool is_scheduled_v = false;
+template <class Optimizer>
+inline constexpr bool is_scheduled_v<scheduled<Optimizer>> = true;
+
+// The rate epoch_report shows: the optimiser's, or NaN for one without a learning_rate member.
+template <class Optimizer>
+float reported_learning_rate(const Optimizer& opt) {
+  if constexpr (is_scheduled_v<Optimizer>)
+    return learning_rate_of(opt.optimizer);
+  else if constexpr (has_learning_rate<Optimizer>)
+    return learning_rate_of(opt);
+  else
+    return std::numeric_limits<float>::quiet_NaN();
+}
+
 }  // namespace detail
 
 /// Trains m on x ([n][inputs]) and targets ([n][outputs]) with a loss tag (nl::mse, nl::bce,
 /// nl::cross_entropy) and an optimiser offering step(m, g) (nl::sgd, nl::sgd_with_momentum<Net>,
 /// nl::adam<Net>, nl::adamw<Net>). A plain nl::sgd with momentum gets a velocity buffer for the run,
-/// as if it were sgd_with_momentum<Net>. Returns the loss of every epoch.
+/// as if it were sgd_with_momentum<Net>. With options.schedule, the optimiser's learning rate
+/// (opt.learning_rate, or opt.settings.learning_rate) is set at the start of every epoch and keeps the
+/// last epoch's after fit; a const optimiser is copied for the run. Returns the loss of every epoch.
 template <class Net, class Loss, class Optimizer>
 std::vector<float> fit(Net& m, std::span<const float> x, std::span<const float> targets, const Loss& loss,
                        Optimizer&& optimizer, const fit_options& options = {}) {
-  if constexpr (std::is_same_v<std::remove_cvref_t<Optimizer>, sgd>) {
+  using optimizer_type = std::remove_reference_t<Optimizer>;
+  if constexpr (std::is_same_v<std::remove_cv_t<optimizer_type>, sgd>) {
     if (optimizer.momentum != 0.0f) {
       sgd_with_momentum<Net> with_velocity{optimizer};
       return fit(m, x, targets, loss, with_velocity, options);
+    }
+  }
+  if constexpr (std::is_const_v<optimizer_type> && std::is_copy_constructible_v<std::remove_cv_t<optimizer_type>>) {
+    if (options.schedule) {  // the schedule needs a rate it may set
+      std::remove_cv_t<optimizer_type> copy = optimizer;
+      return fit(m, x, targets, loss, copy, options);
+    }
+  }
+  if constexpr (!detail::is_scheduled_v<optimizer_type>) {
+    if (options.schedule) {
+      if constexpr (detail::has_learning_rate<optimizer_type> && !std::is_const_v<optimizer_type>) {
+        detail::scheduled<optimizer_type> scheduled{optimizer,
+                                                    {options.schedule, detail::learning_rate_of(optimizer)}};
+        return fit(m, x, targets, loss, scheduled, options);
+      } else {
+        throw std::invalid_argument("nonlin::fit: a learning-rate schedule needs an optimiser with a learning_rate "
+                                    "(or settings.learning_rate) member it can set");
+      }
     }
   }
   detail::check_gradient_spans<Net>("nonlin::fit", x, targets);
@@ -140,6 +202,8 @@ std::vector<float> fit(Net& m, std::span<const float> x, std::span<const float> 
   Net g, before;
 
   for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
+    if constexpr (detail::is_scheduled_v<optimizer_type>) optimizer.begin_epoch();
+    const float epoch_rate = detail::reported_learning_rate(optimizer);
     if (options.shuffle)  // Fisher–Yates with the reproducible index draw
       for (std::size_t i = n - 1; i > 0; --i) std::swap(order[i], order[rng.index(i + 1)]);
     double epoch_loss = 0.0;
@@ -163,8 +227,9 @@ std::vector<float> fit(Net& m, std::span<const float> x, std::span<const float> 
       }
       epoch_loss += static_cast<double>(l) * static_cast<double>(count);
     }
-    const epoch_report report{epoch, static_cast<float>(epoch_loss / static_cast<double>(n))};
+    const epoch_report report{epoch, static_cast<float>(epoch_loss / static_cast<double>(n)), epoch_rate};
     history.push_back(report.loss);
+    if constexpr (detail::is_scheduled_v<optimizer_type>) optimizer.end_epoch(report.loss);
     if (options.report_every != 0 && epoch % options.report_every == 0)
       detail::print_epoch(options.report_to, epoch, options.epochs, report.loss);
     if (options.on_epoch && !options.on_epoch(report)) break;
