@@ -5,13 +5,21 @@ the nonlin type that loads it. Also regenerates the golden networks the test sui
 Usage:
   /usr/bin/python3 tools/export_network.py MODEL.pt OUT.safetensors
       MODEL.pt holds a whole module, saved with torch.save(model, "MODEL.pt").
+  /usr/bin/python3 tools/export_network.py MODEL.pt --header model.hpp --name NAME
+      Writes a C++ header holding the network as an object of its nonlin type, NAME, its weights as
+      exact (hexadecimal) float literals: the program needs no file, and NAME(x) is a constant
+      expression when the weights live in the object (up to nl::inline_weight_bytes, 64 KiB).
   /usr/bin/python3 tools/export_network.py --golden tests/golden/networks
       Writes every golden network (weights, inputs, float32 and float64 outputs) with fixed seeds.
+  /usr/bin/python3 tools/export_network.py --golden-headers tests/golden/headers
+      Writes the compiled-in networks the test suite checks: the lecture network trained in torch with
+      its outputs for a few inputs, and an untrained 64-128-128-10 network with its safetensors twin.
 
 As a library (tools/ on sys.path):
   from export_network import export, SoftmaxWithTemperature
   print(export(torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.Sigmoid()), "model.safetensors"))
   # nl::network<nl::input<2>, nl::dense<1, nl::sigmoid>>
+  export_header(model, "model.hpp", "model")   # `model` is then a nonlin network object
 
 Supported modules: Linear, Sigmoid, Tanh, ReLU, LeakyReLU(slope), ELU(alpha), Softmax(dim=-1) and
 SoftmaxWithTemperature(T) (softmax(x / T)); Identity and Dropout are no-ops at inference and skipped.
@@ -24,6 +32,7 @@ import argparse
 import copy
 import json
 import math
+import re
 import struct
 import sys
 from pathlib import Path
@@ -179,6 +188,94 @@ def export(model, path, dtype=torch.float32, metadata=None):
 
 
 # ----------------------------------------------------------------------------------------------------
+# A network compiled into the program: a C++ header with the weights as literals
+
+# nonlin's rule (layer_storage.hpp): a network whose layers take at most this many bytes keeps them in
+# the object, a literal type; a larger one keeps them in one heap block.
+INLINE_WEIGHT_BYTES = 64 * 1024
+
+_ACTIVATION_HEADERS = {"nl::sigmoid": "sigmoid", "nl::tanh": "tanh", "nl::relu": "relu",
+                       "nl::leaky_relu": "leaky_relu", "nl::elu": "elu", "nl::softmax": "softmax"}
+
+
+def float_literal_exact(value, where):
+    """A float32 value as a C++ hexadecimal float literal that denotes exactly that value:
+    0.1f -> 0x1.99999ap-4f. Non-finite values have no literal and are refused, naming `where`."""
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{where}: {value} is not finite; a compiled-in network needs finite weights")
+    mantissa, exponent = value.hex().split("p")
+    mantissa = mantissa.rstrip("0").rstrip(".")   # 0x1.8000000000000 -> 0x1.8, 0x1.0000000000000 -> 0x1
+    return f"{mantissa}p{exponent}f"
+
+
+def _layer_bytes(inputs, outputs):
+    # dense_layer: the weights aligned to 64 bytes, the biases after them, the whole rounded up to 64.
+    size = 4 * (outputs * inputs + outputs)
+    return -(-size // 64) * 64
+
+
+def stores_inline(layers):
+    """Whether nonlin keeps this network's weights in the object (network<...>::stores_inline)."""
+    return sum(_layer_bytes(i, o) for i, o, _ in layers) <= INLINE_WEIGHT_BYTES
+
+
+def _array_literal(values, where, indent="      "):
+    literals = [float_literal_exact(v, f"{where}[{k}]") for k, v in enumerate(values)]
+    rows = [", ".join(literals[k:k + 6]) for k in range(0, len(literals), 6)]
+    return "{\n" + ",\n".join(indent + row for row in rows) + "}"
+
+
+def header_source(model, name, source="a torch.nn.Sequential"):
+    """The text of a header defining `name`, the model as a nonlin network with literal weights."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or "__" in name or re.match(r"_[A-Z]", name):
+        raise ValueError(f"--name {name!r}: not a C++ identifier a program may declare")
+    layers = nonlin_layers(model)
+    declaration = nonlin_type(model).replace("nl::", "nonlin::")
+    linears = [module for module in model.children() if isinstance(module, nn.Linear)]
+    headers = sorted({_ACTIVATION_HEADERS[a.split("<")[0]] for _, _, a in layers if a})
+    constant = stores_inline(layers)
+    parameters = sum(i * o + o for i, o, _ in layers)
+    out = [f"// {name}: a network compiled into the program, written by tools/export_network.py",
+           f"// (torch {torch.__version__}) from {source}.", "// Regenerate it rather than edit it.",
+           "// The weights are hexadecimal float literals, each exactly the float torch holds, row-major",
+           "// [out][in] as torch.nn.Linear keeps them. " + (
+               "The weights live in the object, so the network is a constant:"
+               if constant else
+               f"Its {parameters} parameters exceed the object's inline storage"),
+           "// " + (f"it needs no file and no allocation, and {name}(x) is a constant expression."
+                    if constant else
+                    "(64 KiB), so it is built once, before main, in one heap block; it needs no file."),
+           "#pragma once", ""]
+    out += [f"#include <nonlin/activation/{h}.hpp>" for h in headers]
+    out += ["#include <nonlin/network.hpp>", "",
+            f"using {name}_type = {declaration};", ""]
+    if constant:
+        out += [f"static_assert({name}_type::stores_inline,",
+                f'              "{name}: written as a constant for a network whose weights live in the object");', "",
+                f"constexpr {name}_type make_{name}() noexcept {{"]
+    else:
+        out += [f"inline {name}_type make_{name}() {{"]
+    out.append(f"  {name}_type m;")
+    for k, linear in enumerate(linears):
+        weight = linear.weight.detach().to(torch.float32).flatten().tolist()
+        bias = linear.bias.detach().to(torch.float32).flatten().tolist()
+        out.append(f"  m.layer<{k}>().weight = {_array_literal(weight, f'layer {k} weight')};")
+        out.append(f"  m.layer<{k}>().bias = {_array_literal(bias, f'layer {k} bias')};")
+    out += ["  return m;", "}", ""]
+    out.append(f"inline constexpr {name}_type {name} = make_{name}();" if constant else
+               f"inline const {name}_type {name} = make_{name}();")
+    return "\n".join(out) + "\n"
+
+
+def export_header(model, path, name, source="a torch.nn.Sequential"):
+    """Writes header_source(model, name) to `path` and returns the network's nonlin type."""
+    text = header_source(model, name, source)
+    Path(path).write_text(text)
+    return nonlin_type(model)
+
+
+# ----------------------------------------------------------------------------------------------------
 # Golden networks: one function per network returns (model, inputs). To add one, write a function and
 # list it in GOLDEN; everything derived from the model (outputs, later gradients) is computed in main.
 
@@ -267,20 +364,103 @@ def write_golden(directory):
     (directory / "README.md").write_text("\n".join(lines) + "\n")
 
 
+LECTURE_STEPS = 300  # enough to separate the circles, few enough that the outputs are not all 0 or 1
+
+
+def _trained_lecture():
+    """The lecture's 2-4-2-1 classifier (tanh, tanh, sigmoid) trained in torch on two circles: full-batch
+    SGD on the binary cross-entropy, fixed seeds, one thread."""
+    torch.manual_seed(2024)
+    n = 400
+    angle = torch.rand(n) * 2 * math.pi
+    radius = torch.where(torch.arange(n) < n // 2, torch.tensor(0.5), torch.tensor(1.0))
+    radius = radius + 0.05 * torch.randn(n)
+    x = torch.stack([radius * torch.cos(angle), radius * torch.sin(angle)], dim=1)
+    y = (torch.arange(n) < n // 2).to(torch.float32).unsqueeze(1)   # 1: the inner circle
+    model = nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 2), nn.Tanh(), nn.Linear(2, 1), nn.Sigmoid())
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5, momentum=0.9)
+    for _ in range(LECTURE_STEPS):
+        optimizer.zero_grad()
+        loss = nn.functional.binary_cross_entropy(model(x), y)
+        loss.backward()
+        optimizer.step()
+    with torch.no_grad():
+        accuracy = ((model(x) > 0.5).to(torch.float32) == y).to(torch.float32).mean().item()
+    return model, x, accuracy, loss.item()
+
+
+def write_golden_headers(directory):
+    """The compiled-in networks of tests/compiled_weights.cpp (see the README written beside them)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    torch.set_num_threads(1)
+    model, x, accuracy, loss = _trained_lecture()
+    export_header(model, directory / "lecture_trained.hpp", "lecture_trained",
+                  source=f"the lecture's 2-4-2-1 classifier\n// trained in torch on two circles (accuracy {accuracy:.3f})")
+    # A few inputs and torch's float32 outputs for them, also as exact literals: the test compares
+    # them in static_assert, so it needs them at compile time.
+    probes = torch.cat([x[:4], x[-4:], torch.tensor([[0.0, 0.0], [1.5, -1.5], [-0.25, 0.75], [3.0, 3.0]])])
+    with torch.no_grad():
+        outputs = model(probes)
+        outputs_f64 = copy.deepcopy(model).double()(probes.double())
+    rows = []
+    for p, o, o64 in zip(probes.tolist(), outputs.flatten().tolist(), outputs_f64.flatten().tolist()):
+        rows.append(f"    {{{{{float_literal_exact(p[0], 'input')}, {float_literal_exact(p[1], 'input')}}}, "
+                    f"{float_literal_exact(o, 'output')}, {float(o64).hex()}}},")
+    (directory / "lecture_trained_expected.hpp").write_text(
+        "// torch's outputs of lecture_trained.hpp's network for a few inputs (tools/export_network.py\n"
+        f"// --golden-headers, torch {torch.__version__}): the input, torch in float32, the same weights in float64.\n"
+        "#pragma once\n\n#include <array>\n\n"
+        "struct lecture_trained_probe {\n  std::array<float, 2> input;\n  float torch_f32;\n  double torch_f64;\n};\n\n"
+        f"inline constexpr std::array<lecture_trained_probe, {len(rows)}> lecture_trained_probes{{{{\n"
+        + "\n".join(rows) + "\n}};\n")
+
+    # A network too large for the object's storage (103 KiB of weights): the header builds it on the
+    # heap. Its safetensors twin holds the same weights, so the test can compare the two bit for bit.
+    torch.manual_seed(64128)
+    wide = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 10),
+                         nn.Softmax(dim=-1))
+    export_header(wide, directory / "wide_64_128_128_10.hpp", "wide_64_128_128_10",
+                  source="an untrained 64-128-128-10 ReLU/softmax network\n// (torch's default initialisation, seed 64128)")
+    export(wide, directory / "wide_64_128_128_10.safetensors", metadata={"torch_version": torch.__version__})
+    (directory / "README.md").write_text(
+        "# Compiled-in networks\n\n"
+        "Generated by `/usr/bin/python3 tools/export_network.py --golden-headers tests/golden/headers`"
+        f" (torch {torch.__version__}); do not edit.\n\n"
+        f"- `lecture_trained.hpp`: the lecture's 2-4-2-1 tanh/tanh/sigmoid classifier trained in torch on two\n"
+        f"  circles ({LECTURE_STEPS} full-batch SGD steps, momentum 0.9; accuracy {accuracy:.3f}, loss {loss:.4f}), as a\n"
+        "  constant; `lecture_trained_expected.hpp`: torch's outputs for 12 inputs.\n"
+        "- `wide_64_128_128_10.hpp` and `wide_64_128_128_10.safetensors`: one untrained 64-128-128-10\n"
+        "  ReLU/softmax network (torch's default initialisation) as a header (built on the heap: its\n"
+        "  weights exceed the object's 64 KiB) and as a weight file.\n")
+    print(f"lecture_trained: accuracy {accuracy:.3f}, loss {loss:.4f}; wrote {directory}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--golden", metavar="DIR", help="write every golden network into DIR")
+    parser.add_argument("--golden-headers", metavar="DIR", help="write the compiled-in test networks into DIR")
     parser.add_argument("model", nargs="?", help="a module saved with torch.save(model, path)")
     parser.add_argument("output", nargs="?", help="the safetensors file to write")
+    parser.add_argument("--header", metavar="HPP", help="write a C++ header with the network compiled in")
+    parser.add_argument("--name", help="the C++ name of the network in --header (default: the header's stem)")
     parser.add_argument("--dtype", choices=["F32", "F64", "F16", "BF16"], default="F32",
                         help="dtype of the written tensors (nonlin converts F64, F16 and BF16 to float)")
     args = parser.parse_args(argv)
     if args.golden:
         write_golden(args.golden)
         return 0
-    if not (args.model and args.output):
-        parser.error("give MODEL.pt and OUT.safetensors, or --golden DIR")
+    if args.golden_headers:
+        write_golden_headers(args.golden_headers)
+        return 0
+    if not args.model or not (args.output or args.header):
+        parser.error("give MODEL.pt with OUT.safetensors and/or --header HPP, or --golden DIR")
     model = torch.load(args.model, map_location="cpu")
+    if args.header:
+        name = args.name or Path(args.header).stem
+        print(export_header(model, args.header, name, source=f"{Path(args.model).name}"))
+        if not args.output:
+            return 0
     dtype = {v: k for k, v in _DTYPES.items()}[args.dtype]
     print(export(model, args.output, dtype=dtype))
     return 0

@@ -57,6 +57,40 @@ int main() {{
 """
 
 
+def compiled_in_source(header, name, inputs, outputs):
+    """A network compiled in by tools/export_network.py --header, used as lecture_body uses its own."""
+    return f"""#include "golden/headers/{header}"
+#include <array>
+#include <vector>
+int main() {{
+  std::vector<float> in({inputs} * 4096, 0.5f), out({outputs} * 4096);
+  {name}.forward(in, out);
+  const auto y = {name}(std::array<float, {inputs}>{{}});
+  return static_cast<int>(out[17] + y[0]);
+}}
+"""
+
+
+def wide_loaded_source():
+    return """#include <nonlin/activation/relu.hpp>
+#include <nonlin/activation/softmax.hpp>
+#include <nonlin/io/safetensors.hpp>
+#include <nonlin/network.hpp>
+#include <array>
+#include <vector>
+namespace nl = nonlin;
+using net = nl::network<nl::input<64>, nl::dense<128, nl::relu>, nl::dense<128, nl::relu>, nl::dense<10, nl::softmax<1.0f>>>;
+int main(int argc, char** argv) {
+  (void)argc;
+  const net m = nl::load_safetensors<net>(argv[1]);
+  std::vector<float> in(64 * 4096, 0.5f), out(10 * 4096);
+  m.forward(in, out);
+  const auto y = m(std::array<float, 64>{});
+  return static_cast<int>(out[17] + y[0]);
+}
+"""
+
+
 def cases():
     nonlin_headers = "#include <nonlin/activation/sigmoid.hpp>\n#include <nonlin/activation/tanh.hpp>\n#include <nonlin/network.hpp>\n#include <array>\n#include <vector>\n"
     c = []
@@ -67,6 +101,11 @@ def cases():
               "#include <nonlin/activation/sigmoid.hpp>\n#include <nonlin/activation/tanh.hpp>\n"
               "#include <nonlin/io/safetensors.hpp>\n#include <nonlin/network.hpp>\n#include <array>\n#include <vector>\n"
               + lecture_body(with_io=True)))
+    c.append(("lecture network, trained weights compiled in (a 2 KB header)", "nonlin",
+              compiled_in_source("lecture_trained.hpp", "lecture_trained", 2, 1)))
+    c.append(("64-128-128-10 loaded from safetensors", "nonlin", wide_loaded_source()))
+    c.append(("64-128-128-10, weights compiled in (a 452 KB header)", "nonlin",
+              compiled_in_source("wide_64_128_128_10.hpp", "wide_64_128_128_10", 64, 10)))
     c.append(("lecture network, Eigen fixed-size matrices", "eigen", open(os.path.join(HERE, "lecture_eigen.cpp")).read()))
     c.append(("lecture network, plain loops", "plain", open(os.path.join(HERE, "lecture_plain.cpp")).read()))
     c.append(("`#include <nonlin/nonlin.hpp>` alone", "nonlin", "#include <nonlin/nonlin.hpp>\nint main() {}\n"))
@@ -122,7 +161,7 @@ def measure(compiler, runs, work):
             f.write(source)
         cmd = [compiler, "-std=c++20", "-O3", "-march=native", path, "-o", path + ".out"]
         if kind == "nonlin":
-            cmd += ["-I", os.path.join(ROOT, "include")] + openmp + library
+            cmd += ["-I", os.path.join(ROOT, "include"), "-I", os.path.join(ROOT, "tests")] + openmp + library
         if kind == "eigen":
             cmd += ["-I", EIGEN]
         samples = [run_once(cmd) for _ in range(runs)]
