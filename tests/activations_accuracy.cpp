@@ -17,6 +17,7 @@
 #include <nonlin/math/expm1.hpp>
 #include <nonlin/math/log1p.hpp>
 
+#include <array>
 #include <bit>
 #include <cfloat>
 #include <cmath>
@@ -26,6 +27,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "activations_reference.hpp"
@@ -136,7 +138,64 @@ BOOST_AUTO_TEST_CASE(the_sample_has_over_a_million_inputs) {
 #if defined(NONLIN_EXPECT_AVX2)
   BOOST_TEST(nl::simd::lanes_v<nl::simd::float_pack> == 8u);
 #endif
+#if defined(NONLIN_EXPECT_SSE)
+  BOOST_TEST(nl::simd::lanes_v<nl::simd::float_pack> == 4u);
+  BOOST_TEST(std::string_view(nl::simd::target_name) == "sse");
+  BOOST_TEST(!nl::simd::has_fma_instruction);
+#endif
 }
+
+#if defined(NONLIN_EXPECT_SSE)
+// Without an fma instruction the activations' fma runs in double lanes; it must round as the fused
+// operation does (libm's fmaf, correctly rounded in software, is the reference). Random operands
+// of every magnitude, and sums that land exactly halfway between two floats in double, where a
+// plain double sum would round twice.
+BOOST_AUTO_TEST_CASE(the_fma_emulated_in_double_lanes_rounds_once) {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<std::uint32_t> any_bits;
+  std::uniform_int_distribution<int> exponent(-40, 40);
+  std::vector<std::array<float, 3>> cases;
+  for (int k = 0; k < 400000; ++k) {
+    auto pick = [&] {
+      const float m = std::bit_cast<float>((any_bits(rng) & 0x807fffffu) | 0x3f800000u);  // ±[1, 2)
+      return std::ldexp(m, exponent(rng));
+    };
+    cases.push_back({pick(), pick(), pick()});
+  }
+  // a·b = 2^(e−24)·(1 − 2^−46) and c = 2^e·(1 + odd·2^−23): the exact sum lies 2^(e−70) below the
+  // midpoint between c and the next float up; the double sum rounds onto that midpoint, and a
+  // second rounding to float (ties to even) would step up, where the fused result stays at c.
+  std::uniform_int_distribution<std::uint32_t> odd(0, (1u << 21) - 1);
+  for (int e = -30; e <= 30; ++e)
+    for (int k = 0; k < 200; ++k) {
+      const float a = 1.0f + 0x1p-23f;
+      const float b = std::ldexp(1.0f - 0x1p-23f, e - 24);
+      const float c = std::ldexp(1.0f + static_cast<float>(2 * odd(rng) + 1) * 0x1p-23f, e);
+      cases.push_back({a, b, c});
+      cases.push_back({-a, b, -c});
+    }
+  using pack = nl::simd::float_pack;
+  constexpr std::size_t lanes = nl::simd::lanes_v<pack>;
+  std::size_t checked = 0, wrong = 0;
+  for (std::size_t i = 0; i + lanes <= cases.size(); i += lanes) {
+    pack a, b, c;
+    for (std::size_t l = 0; l < lanes; ++l) a[l] = cases[i + l][0], b[l] = cases[i + l][1], c[l] = cases[i + l][2];
+    const pack r = nl::simd::fma(a, b, c);
+    for (std::size_t l = 0; l < lanes; ++l) {
+      const float expected = std::fma(a[l], b[l], c[l]);
+      if (!std::isnormal(expected)) continue;  // the emulation's stated range
+      ++checked;
+      if (!same_bits(r[l], expected)) {
+        ++wrong;
+        BOOST_TEST_MESSAGE("fma(" << std::hexfloat << a[l] << ", " << b[l] << ", " << c[l] << ") = " << r[l]
+                                  << ", fused " << expected);
+      }
+    }
+  }
+  BOOST_TEST(checked > 400000u);
+  BOOST_TEST(wrong == 0u, wrong << " of " << checked << " emulated fmas differ from the fused result");
+}
+#endif
 
 BOOST_AUTO_TEST_CASE(sigmoid_is_within_2_ulp) {
   check_bound("sigmoid", 2.0, [](float x) { return nl::sigmoid::value(x); }, nl::sigmoid::apply,

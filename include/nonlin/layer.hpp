@@ -60,7 +60,7 @@ struct dense_layer {
     for (std::size_t o = 0; o < Outputs; ++o) {
       V acc = simd::broadcast<V>(static_cast<simd::element_t<V>>(bias[o]));
       for (std::size_t i = 0; i < Inputs; ++i)
-        acc = simd::fma(simd::broadcast<V>(static_cast<simd::element_t<V>>(weight[o * Inputs + i])),
+        acc = simd::multiply_add(simd::broadcast<V>(static_cast<simd::element_t<V>>(weight[o * Inputs + i])),
                         x[i], acc);
       z[o] = acc;
     }

@@ -61,7 +61,7 @@ def main():
     ap.add_argument("--filecheck", default="")
     ap.add_argument("--source", required=True)
     ap.add_argument("--include", required=True)
-    ap.add_argument("--target", required=True, choices=["AVX2", "AVX512"])
+    ap.add_argument("--target", required=True, choices=["AVX2", "AVX512", "BASELINE"])
     a = ap.parse_args()
     prefix = compiler_prefix(a.compiler_id, a.compiler_version)
     if prefix is None:
@@ -70,7 +70,7 @@ def main():
     if not a.filecheck or not os.path.exists(a.filecheck):
         print("skipped: LLVM's FileCheck is not installed (apt-get install llvm-19-tools)")
         return SKIP
-    march = {"AVX2": "x86-64-v3", "AVX512": "x86-64-v4"}[a.target]
+    march = {"AVX2": "x86-64-v3", "AVX512": "x86-64-v4", "BASELINE": "x86-64"}[a.target]
     flags = ["-std=c++20", "-O3", f"-march={march}", "-I" + a.include, "-c", a.source]
     asm = listing.compile_to_assembly([a.compiler] + flags)
     text = render(asm)

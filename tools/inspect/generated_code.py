@@ -201,12 +201,15 @@ def main():
       "`tests/cross/forward_check.cpp`, built with `aarch64-linux-gnu-g++` and run under `qemu-aarch64`, "
       "compares `forward` and `m(x)` of one network per kernel with a reference in double.\n")
     base = lecture["x86-64"]["main"]["region_mix"] if lecture["x86-64"]["main"] else None
-    w("- **No `-march`** (the x86-64 baseline: SSE2, 4 lanes, no fma instruction): nonlin's arithmetic is "
-      "fused multiply-adds (one rounding each, which is what makes a batch give the bits of `m(x)` and "
-      "the activations their error bounds), and without the instruction GCC calls libm's `fmaf` for each "
-      f"lane: {base['call'] if base else '–'} calls in the group's code, the *calls* column of the first "
-      "row. Build with `-march=x86-64-v3` or better (or `-march=native`), as nonlin's own targets do; a "
-      "baseline build that picks its kernel at run time is not there yet.\n")
+    w("- **No `-march`** (the x86-64 baseline: SSE2, 4 lanes, no fma instruction): the layers' products "
+      "become a multiply and an add (`mulps`, `addps`: two roundings, as Eigen and PyTorch compute on such "
+      "a CPU; `simd::multiply_add`), and the activations' fmas, which their error bounds need, are "
+      "emulated exactly in double lanes (`cvtps2pd`, `mulpd`, `addpd` and a round-to-odd correction: "
+      "`simd::fma`), so no lane calls libm's `fmaf`: "
+      f"{base['call'] if base else '–'} calls in the group's code (the *calls* column of the first row). "
+      "Such a build still runs 4 lanes without fma; build with `-march=x86-64-v3` or better (or "
+      "`-march=native`), as nonlin's own targets do. A baseline build that picks the AVX2 or AVX-512 "
+      "kernel at run time is not there yet.\n")
 
     # The wide network.
     w("## A wide network: the blocked kernel's inner loop\n")

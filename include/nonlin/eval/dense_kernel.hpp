@@ -62,7 +62,7 @@ inline void dense_micro_kernel(const float* w, const float* x, Init init, Epilog
     for (std::size_t r = 0; r < Rows; ++r) {
       const V b = simd::broadcast<V>(w[r * Layout::row + i * Layout::reduction]);
 #pragma GCC unroll 8
-      for (std::size_t p = 0; p < Packs; ++p) acc[r][p] = simd::fma(b, xs[p], acc[r][p]);
+      for (std::size_t p = 0; p < Packs; ++p) acc[r][p] = simd::multiply_add(b, xs[p], acc[r][p]);
     }
   }
   NONLIN_ASM_MARKER("dense loop end");

@@ -30,7 +30,7 @@ constexpr float dot_product(const float* w, const std::array<float, Inputs>& x) 
   for (std::size_t c = 0; c < packs; ++c)
     for (std::size_t j = 0; j < l; ++j) {
       const std::size_t i = c * l + j;  // past the end: 0·0, as the zero-padded last pack
-      sums[j] = simd::fma(i < Inputs ? w[i] : 0.0f, i < Inputs ? x[i] : 0.0f, sums[j]);
+      sums[j] = simd::multiply_add(i < Inputs ? w[i] : 0.0f, i < Inputs ? x[i] : 0.0f, sums[j]);
     }
   for (std::size_t half = l / 2; half > 0; half /= 2)
     for (std::size_t j = 0; j < half; ++j) sums[j] = sums[j] + sums[j + half];
@@ -83,8 +83,8 @@ inline void dense_sample_block(const Layer& layer, const std::array<float, Layer
     for (std::size_t k = 0; k < rows; ++k) {
       const float* w = layer.weight.data() + (Row0 + k) * in;
       V acc = {};
-      for (std::size_t c = 0; c < full; ++c) acc = simd::fma(simd::load<V>(w + c * l), x_packs[c], acc);
-      if constexpr (rest != 0) acc = simd::fma(load_first<rest>(w + full * l), x_packs[full], acc);
+      for (std::size_t c = 0; c < full; ++c) acc = simd::multiply_add(simd::load<V>(w + c * l), x_packs[c], acc);
+      if constexpr (rest != 0) acc = simd::multiply_add(load_first<rest>(w + full * l), x_packs[full], acc);
       sums[k] = acc;
     }
     zv = reduce_packs(sums) + load_first<rows>(layer.bias.data() + Row0);
@@ -100,7 +100,7 @@ inline void dense_sample_block(const Layer& layer, const std::array<float, Layer
       columns = load_transposed<in>(padded.data());
     }
     zv = load_first<rows>(layer.bias.data() + Row0);
-    for (std::size_t c = 0; c < in; ++c) zv = simd::fma(columns[c], simd::broadcast<V>(x[c]), zv);
+    for (std::size_t c = 0; c < in; ++c) zv = simd::multiply_add(columns[c], simd::broadcast<V>(x[c]), zv);
   }
   if constexpr (A::is_elementwise) zv = A::value(zv);
   store_first<rows>(z.data() + Row0, zv);

@@ -29,7 +29,7 @@ inline constexpr std::size_t register_bytes = 16;
 
 /// Name of the vectorised path chosen at compile time, for reports: "avx512", "avx2", "neon"
 /// (AArch64, whose Advanced SIMD every core has), "sse+fma", or "sse" (x86-64 without -march: no fma
-/// instruction, each fma a call to libm's fmaf).
+/// instruction; see has_fma_instruction).
 #if defined(__AVX512F__)
 inline constexpr const char* target_name = "avx512";
 #elif defined(__AVX2__)
@@ -40,6 +40,15 @@ inline constexpr const char* target_name = "neon";
 inline constexpr const char* target_name = "sse+fma";
 #else
 inline constexpr const char* target_name = "sse";
+#endif
+
+/// Whether the target multiplies and adds with one rounding in one instruction. Without it (x86-64
+/// built for the baseline, SSE2), fma below is emulated exactly in double lanes, about ten
+/// instructions, and multiply_add rounds twice in two.
+#if defined(__FMA__) || defined(__aarch64__)
+inline constexpr bool has_fma_instruction = true;
+#else
+inline constexpr bool has_fma_instruction = false;
 #endif
 
 /// A vector of `Lanes` values of type T (a GCC vector extension: +, -, *, /, comparisons, ?:).
@@ -161,6 +170,28 @@ constexpr float fma_by_double(float a, float b, float c) noexcept {
     bits += ((e > 0) == (s > 0)) ? 1 : -1;  // off the midpoint, towards the exact value
   return static_cast<float>(std::bit_cast<double>(bits));
 }
+// The same for a pack of floats, in double lanes: what fma is where the target has no fma
+// instruction. Exact as long as the result is a normal float (a subnormal result rounds from the
+// double sum, which can differ from the fused result in its last bit).
+template <class V>
+[[gnu::always_inline]] inline V fma_pack_by_double(V a, V b, V c) noexcept {
+  constexpr std::size_t n = sizeof(V) / sizeof(float);
+  using D = vec<double, n>;
+  using U = vec<std::int64_t, n>;
+  const D p = __builtin_convertvector(a, D) * __builtin_convertvector(b, D);
+  const D cd = __builtin_convertvector(c, D);
+  const D s = p + cd;
+  const D bb = s - p;
+  const D e = (p - (s - bb)) + (cd - bb);
+  // Vector casts reinterpret the bits (std::bit_cast would return a 32-byte vector, which without
+  // AVX has no register to live in and changes the ABI).
+  U bits = (U)s;
+  constexpr std::int64_t below_float = (std::int64_t{1} << 29) - 1;
+  const U halfway = (e != 0) & ((bits & below_float) == (std::int64_t{1} << 28));
+  const U towards = ((e > 0) == (s > 0)) ? U{} + 1 : U{} - 1;  // +1 or −1 ulp of the double
+  bits += halfway & towards;
+  return __builtin_convertvector((D)bits, V);
+}
 constexpr double fma_by_parts(double a, double b, double c) noexcept {
   constexpr double split = 134217729.0;  // 2^27 + 1
   auto halves = [](double x, double& hi, double& lo) {
@@ -221,10 +252,26 @@ constexpr V fma(V a, V b, V c) noexcept {
       return _mm_fmadd_pd(a, b, c);
     }
 #endif
+#if !defined(__FMA__) && (defined(__x86_64__) || defined(__i386__))
+    // No fma instruction: in double lanes rather than a libm call per lane.
+    if constexpr (sizeof(element_t<V>) == 4) return detail::fma_pack_by_double(a, b, c);
+#endif
     V r;
     for (std::size_t i = 0; i < lanes_v<V>; ++i) r[i] = fma(a[i], b[i], c[i]);
     return r;
   }
+}
+
+/// a*b + c for the matrix products: fma where the target has the instruction (one rounding, the
+/// same bits as fma), otherwise a multiply and an add (two roundings, as Eigen and PyTorch compute
+/// a product on such a CPU), because an exact fma emulated there costs about five times as much.
+/// The activations keep fma: their error bounds are proved with it.
+template <class V>
+constexpr V multiply_add(V a, V b, V c) noexcept {
+  if constexpr (has_fma_instruction)
+    return fma(a, b, c);
+  else
+    return a * b + c;
 }
 
 /// Round to the nearest integer (ties to even) in floating point: adding and subtracting

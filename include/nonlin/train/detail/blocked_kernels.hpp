@@ -78,7 +78,7 @@ inline void weight_gradient_kernel(const lane_pack* delta, const lane_pack* x, f
     for (std::size_t j = 0; j < RI; ++j) {
       const lane_pack xv = x[(i + j) * Tiles + t];
 #pragma GCC unroll 16
-      for (std::size_t r = 0; r < RO; ++r) acc[r][j] = simd::fma(d[r], xv, acc[r][j]);
+      for (std::size_t r = 0; r < RO; ++r) acc[r][j] = simd::multiply_add(d[r], xv, acc[r][j]);
     }
   }
   if constexpr (simd::lanes_v<lane_pack> == 16 && RI == 4 && RO == 4) {
