@@ -13,8 +13,10 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <limits>
+#include <stdexcept>
 #include <nonlin/activation/elu.hpp>
 #include <nonlin/activation/entropy.hpp>
 #include <nonlin/activation/identity.hpp>
@@ -29,9 +31,11 @@
 #include <nonlin/train/init.hpp>
 #include <nonlin/train/loss.hpp>
 #include <nonlin/train/sgd.hpp>
+#include <nonlin/viz/animate.hpp>
 #include <nonlin/viz/field.hpp>
 #include <nonlin/viz/legend.hpp>
 #include <nonlin/viz/plot.hpp>
+#include <nonlin/viz/projection.hpp>
 #include <nonlin/viz/svg.hpp>
 #include <string>
 #include <utility>
@@ -66,20 +70,50 @@ std::string fixed(double v, int decimals) {
   return text;
 }
 
+// Where the pictures go, and the list the gallery page is made of: each picture with its caption and,
+// for an animation, the file of its still.
 class picture_directory {
  public:
+  struct entry {
+    std::string name, caption, still;
+  };
+
   explicit picture_directory(std::filesystem::path dir) : dir_(std::move(dir)) {
     std::filesystem::create_directories(dir_);
   }
-  void write(const viz::svg& doc, const std::string& name) {
+  void write(const viz::svg& doc, const std::string& name, const std::string& caption = {}) {
+    save(doc, name);
+    if (!caption.empty()) entries_.push_back({name, caption, {}});
+  }
+  /// An animation and its still (the last frame, for print), listed once in the gallery.
+  void write_animation(const viz::svg& moving, const viz::svg& still, const std::string& name,
+                       const std::string& caption) {
+    const std::string still_name = name.substr(0, name.size() - 4) + "_still.svg";
+    save(moving, name);
+    save(still, still_name);
+    entries_.push_back({name, caption, still_name});
+  }
+  void write_text(const std::string& text, const std::string& name) {
+    const auto path = dir_ / name;
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) throw std::runtime_error("cannot write '" + path.string() + "'");
+    std::printf("wrote %s (%.0f KB)\n", path.string().c_str(),
+                static_cast<double>(std::filesystem::file_size(path)) / 1024.0);
+  }
+  const std::vector<entry>& entries() const noexcept { return entries_; }
+
+ private:
+  void save(const viz::svg& doc, const std::string& name) {
     const auto path = dir_ / name;
     doc.write(path);
     std::printf("wrote %s (%.0f KB)\n", path.string().c_str(),
                 static_cast<double>(std::filesystem::file_size(path)) / 1024.0);
   }
 
- private:
   std::filesystem::path dir_;
+  std::vector<entry> entries_;
 };
 
 const viz::paint curve_style{.stroke = viz::colors::blue, .stroke_width = 2};
@@ -134,7 +168,7 @@ void activations(picture_directory& out) {
 
   const std::vector<viz::legend_entry> key{{"f(x)", curve_style}, {"f\u2032(x)", derivative_style}};
   viz::legend_row(doc, {16, 2 * h + 14}, key);
-  out.write(doc, "activations.svg");
+  out.write(doc, "activations.svg", "The activations (solid) and their derivatives (dashed), and the five derivatives together.");
 }
 
 // 2. Softmax with temperature: the lecture's 10-class logits, and the distribution at T = 0.01, 1
@@ -181,7 +215,7 @@ void softmax(picture_directory& out) {
   }
   std::printf("entropy %s with T (ln 10 = %.3f is the most a 10-class row can have)\n",
               entropy[0] < entropy[1] && entropy[1] < entropy[2] ? "grows" : "does NOT grow", std::log(10.0));
-  out.write(doc, "softmax.svg");
+  out.write(doc, "softmax.svg", "One logit vector through softmax at T = 0.01, 1 and 5: the argmax stays, the entropy grows with T.");
 }
 
 // 3. How a layer folds space. A regular grid of the input plane (x1 = const lines green, x2 = const
@@ -288,7 +322,7 @@ void fold(picture_directory& out, const Net& m, const ds::dataset& d, float accu
   std::snprintf(caption, sizeof caption, "first layer of the trained 2-2-2-1 (accuracy %.3f)",
                 static_cast<double>(accuracy));
   doc.text({4 * square_panel_width - 12, square_panel_height + 16}, caption, {.size = 11, .align = viz::anchor::end});
-  out.write(doc, "fold.svg");
+  out.write(doc, "fold.svg", "The first layer of the trained 2-2-2-1, one operation at a time: Wx, + b, tanh.");
 }
 
 // The circles in the last hidden layer h2 = tanh(W2 tanh(W1 x + b1) + b2), with the input grid
@@ -350,6 +384,296 @@ const std::vector<viz::legend_entry> boundary_key{
     {"P < 0.5", {.fill = viz::diverging(0.15)}, viz::legend_entry::shape::swatch},
     {"P > 0.5", {.fill = viz::diverging(0.85)}, viz::legend_entry::shape::swatch}};
 
+// 5. The grid folding, in motion: the input grid and the samples carried through every step of every
+// hidden layer (Wx, + b, σ), each vertex moving in a straight line from its place at one step to its
+// place at the next, the zoom following. A space of three dimensions is seen from a camera that tilts
+// down from overhead and turns once about the vertical; four dimensions are first projected along
+// their diagonal (viz::lift). The film ends in the last hidden layer with the output layer's line.
+struct fold_stage {
+  std::vector<viz::vec3> grid, samples;  // every grid vertex and every drawn sample, lifted
+  std::array<viz::vec3, 4> axes{};       // the unit vectors of the stage's space, lifted (0 beyond it)
+  std::size_t dimensions = 2;
+  std::size_t view = 0;  // stages of one view share the zoom: Wx and Wx + b, so that the shift shows
+  std::string caption;
+};
+
+constexpr double film_extent = 1.5, film_step = 0.3;  // 11 lines a family
+constexpr std::size_t film_vertices = 31;             // per grid line
+// Half the samples (200 of 400): the data sets alternate the classes, so pairs are kept or left out.
+constexpr bool film_sample(std::size_t i) { return i % 4 < 2; }
+
+std::vector<viz::point> film_grid_inputs() {
+  std::vector<viz::point> v;
+  const int n = static_cast<int>(std::lround(film_extent / film_step));
+  for (int family = 0; family < 2; ++family)
+    for (int k = -n; k <= n; ++k)
+      for (std::size_t i = 0; i < film_vertices; ++i) {
+        const double c = k * film_step, t = -film_extent + 2 * film_extent * static_cast<double>(i) /
+                                                               static_cast<double>(film_vertices - 1);
+        v.push_back(family == 0 ? viz::point{c, t} : viz::point{t, c});
+      }
+  return v;
+}
+
+std::string subscript(std::size_t k) {  // ₁ … ₉
+  return std::string("\xe2\x82") + static_cast<char>(0x80 + k);
+}
+
+// The input of layer K for the input point x: the layers before it applied in turn.
+template <std::size_t K, class Net>
+auto layer_input(const Net& m, const std::array<double, 2>& x) {
+  if constexpr (K == 0)
+    return x;
+  else
+    return m.template layer<K - 1>()(layer_input<K - 1>(m, x));
+}
+
+template <std::size_t N>
+std::array<viz::vec3, 4> unit_axes() {
+  std::array<viz::vec3, 4> a{};
+  for (std::size_t j = 0; j < std::min<std::size_t>(N, 4); ++j) {
+    std::array<double, N> e{};
+    e[j] = 1;
+    a[j] = viz::lift(e);
+  }
+  return a;
+}
+
+// The three stages of hidden layer K: Wx (layer<K>().affine minus its bias), Wx + b, σ(Wx + b).
+template <std::size_t K, class Net>
+void add_layer_stages(std::vector<fold_stage>& stages, const Net& m, const std::vector<viz::point>& grid,
+                      const std::vector<viz::point>& samples, const char* activation) {
+  using layer_type = typename Net::template layer_type<K>;
+  constexpr std::size_t width = layer_type::outputs;
+  const auto& layer = m.template layer<K>();
+  const std::size_t view = stages.back().view + 1;
+  const std::string n = subscript(K + 1), space = "\xe2\x84\x9d" + std::string(width == 2   ? "\xc2\xb2"
+                                                                             : width == 3 ? "\xc2\xb3"
+                                                                                          : "\xe2\x81\xb4");
+  for (int step = 0; step < 3; ++step) {
+    fold_stage s;
+    s.dimensions = width;
+    s.axes = unit_axes<width>();
+    s.view = step < 2 ? view : view + 1;
+    auto place = [&](viz::point p) {
+      auto z = layer.affine(layer_input<K>(m, as_array(p)));
+      if (step == 0)
+        for (std::size_t o = 0; o < width; ++o) z[o] -= layer.bias[o];
+      if (step == 2) layer.activate(z);
+      return viz::lift(z);
+    };
+    for (viz::point p : grid) s.grid.push_back(place(p));
+    for (viz::point p : samples) s.samples.push_back(place(p));
+    const std::string layer_name = "layer " + std::to_string(K + 1) + " \u00b7 ";
+    s.caption = step == 0   ? layer_name + "W" + n + "x: rotate, scale, shear into " + space
+                : step == 1 ? layer_name + "+ b" + n + ": translate"
+                            : layer_name + activation + "(W" + n + "x + b" + n + "): bend";
+    if (width > 3) s.caption += " (" + space + " projected)";
+    stages.push_back(std::move(s));
+  }
+}
+
+struct film_view {
+  viz::vec3 centre;
+  double half = 1;  // scene units from the centre to the edge of the axes
+};
+
+// Each view's centre and size: a square around a flat stage's points, a sphere around a solid one's
+// (the camera turns, and a sphere fits every direction).
+std::vector<film_view> film_views(const std::vector<fold_stage>& stages) {
+  std::vector<film_view> views(stages.back().view + 1);
+  for (std::size_t v = 0; v < views.size(); ++v) {
+    viz::vec3 lo{1e300, 1e300, 1e300}, hi{-1e300, -1e300, -1e300};
+    bool solid = false;
+    for (const auto& s : stages)
+      if (s.view == v) {
+        solid = solid || s.dimensions > 2;
+        for (const auto& q : s.grid) {
+          lo = {std::min(lo.x, q.x), std::min(lo.y, q.y), std::min(lo.z, q.z)};
+          hi = {std::max(hi.x, q.x), std::max(hi.y, q.y), std::max(hi.z, q.z)};
+        }
+      }
+    const viz::vec3 c = 0.5 * (lo + hi);
+    double half = 0.55 * std::max(hi.x - lo.x, hi.y - lo.y);
+    if (solid) {
+      half = 0;
+      for (const auto& s : stages)
+        if (s.view == v)
+          for (const auto& q : s.grid) half = std::max(half, viz::length(q - c));
+      half *= 1.02;
+    }
+    views[v] = {c, std::max(half, 1e-6)};
+  }
+  return views;
+}
+
+// One key of the film: between stage a and stage a + 1 a share s of the way (s = 0 while it holds).
+struct film_key {
+  double time;
+  std::size_t stage;
+  double share;
+};
+
+template <class Net>
+void film_of_layers(picture_directory& out, const Net& m, const ds::dataset& d, const std::string& name,
+                    float accuracy, const char* file) {
+  const std::vector<viz::point> grid = film_grid_inputs();
+  std::vector<viz::point> samples;
+  std::vector<float> labels;
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    if (!film_sample(i)) continue;
+    samples.push_back({d.x[2 * i], d.x[2 * i + 1]});
+    labels.push_back(d.y[i]);
+  }
+  std::vector<fold_stage> stages(1);
+  stages[0].grid.reserve(grid.size());
+  for (viz::point p : grid) stages[0].grid.push_back({p.x, p.y, 0});
+  for (viz::point p : samples) stages[0].samples.push_back({p.x, p.y, 0});
+  stages[0].axes = unit_axes<2>();
+  stages[0].caption = "the input plane x";
+  add_layer_stages<0>(stages, m, grid, samples, "tanh");
+  add_layer_stages<1>(stages, m, grid, samples, "tanh");
+  const std::vector<film_view> views = film_views(stages);
+
+  // The schedule: each stage holds, then moves into the next; solid stages hold longer and are sampled
+  // every 0.4 s, so that the turning camera is smooth between keys.
+  constexpr double flat_hold = 1.2, solid_hold = 2.2, move = 2.0, last_hold = 3.5, solid_step = 0.4;
+  auto solid = [&](std::size_t k) { return stages[k].dimensions > 2; };
+  std::vector<film_key> keys;
+  double t = 0, solid_from = -1, solid_to = -1;
+  auto segment = [&](std::size_t k, bool moving, double length) {
+    const bool dense = solid(k) || (moving && solid(k + 1));
+    if (dense && solid_from < 0) solid_from = t;
+    if (dense) solid_to = t + length;
+    const auto parts = dense ? static_cast<std::size_t>(std::ceil(length / solid_step)) : 1;
+    for (std::size_t i = 0; i < parts; ++i)
+      keys.push_back({t + length * static_cast<double>(i) / static_cast<double>(parts), k,
+                      moving ? static_cast<double>(i) / static_cast<double>(parts) : 0.0});
+    t += length;
+  };
+  std::vector<double> arrive(stages.size()), leave(stages.size());
+  for (std::size_t k = 0; k < stages.size(); ++k) {
+    arrive[k] = k == 0 ? 0 : t - move;
+    const bool last = k + 1 == stages.size();
+    segment(k, false, last ? last_hold : solid(k) ? solid_hold : flat_hold);
+    leave[k] = t;
+    if (!last) segment(k, true, move);
+  }
+  keys.push_back({t, stages.size() - 1, 0.0});
+  const double duration = t;
+
+  // Pixels: the axes are a square; scene units scale by its half-width over the view's half-size.
+  constexpr double width = 600, top = 58, side = 500, left = 50;
+  const viz::point middle{left + side / 2, top + side / 2};
+  auto pixel_of = [&](const film_key& k) {
+    const std::size_t a = k.stage, b = std::min(k.stage + 1, stages.size() - 1);
+    const double s = k.share;
+    const film_view& va = views[stages[a].view];
+    const film_view& vb = views[stages[b].view];
+    const viz::vec3 c = viz::lerp(va.centre, vb.centre, s);
+    const double half = std::exp(std::log(va.half) * (1 - s) + std::log(vb.half) * s);
+    const double depth = (solid(a) ? 1 - s : 0) + (solid(b) ? s : 0);
+    const double turned = solid_from < 0 ? 0 : std::clamp((k.time - solid_from) / (solid_to - solid_from), 0.0, 1.0);
+    const viz::camera cam{.azimuth = -360 * turned, .elevation = 90 - 62 * depth};
+    return [=](viz::vec3 v) {
+      const viz::point q = cam.project(v - c);
+      return viz::point{middle.x + q.x * side / 2 / half, middle.y - q.y * side / 2 / half};
+    };
+  };
+  auto at = [&](const film_key& k, auto pick) {  // pick(stage) -> the lifted point of that stage
+    const std::size_t b = std::min(k.stage + 1, stages.size() - 1);
+    return viz::lerp(pick(stages[k.stage]), pick(stages[b]), k.share);
+  };
+
+  auto draw = [&](bool still) {
+    viz::timeline line;
+    line.duration = duration;
+    line.still = still;
+    for (const auto& k : keys) line.keys.push_back(k.time);
+    viz::svg doc(width, top + side + 44);
+    doc.text({width / 2, 20}, name + " tanh, trained on the circles (accuracy " + fixed(accuracy, 3) + ")",
+             {.size = 14, .align = viz::anchor::middle, .bold = true});
+    for (std::size_t k = 0; k < stages.size(); ++k) {
+      const double from = k == 0 ? 0 : arrive[k], to = k + 1 == stages.size() ? duration : leave[k];
+      if (still && to < duration) continue;
+      viz::open_shown(doc, line, from, to);
+      doc.text({width / 2, 42}, "step " + std::to_string(k + 1) + " of " + std::to_string(stages.size()) + ": " +
+                                    stages[k].caption,
+               {.size = 12, .align = viz::anchor::middle});
+      doc.close_element();
+    }
+    const std::string clip = doc.clip_rect(left, top, side, side);
+    doc.open_group({}, clip);
+    std::vector<decltype(pixel_of(keys[0]))> to_pixels;
+    for (const auto& k : keys) to_pixels.push_back(pixel_of(k));
+    // The stage's own coordinate axes, thin and grey.
+    for (std::size_t j = 0; j < 4; ++j) {
+      std::vector<std::vector<viz::point>> frames;
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        const viz::vec3 e = at(keys[i], [&](const fold_stage& s) { return s.axes[j]; });
+        const double reach = 3 * views[stages[keys[i].stage].view].half;
+        frames.push_back({to_pixels[i](-reach * e), to_pixels[i](reach * e)});
+      }
+      viz::animated_polyline(doc, line, frames, {.stroke = viz::colors::grid, .stroke_width = 1});
+    }
+    // The grid lines.
+    const std::size_t lines = grid.size() / film_vertices;
+    for (std::size_t l = 0; l < lines; ++l) {
+      std::vector<std::vector<viz::point>> frames;
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        std::vector<viz::point> f;
+        for (std::size_t v = l * film_vertices; v < (l + 1) * film_vertices; ++v)
+          f.push_back(to_pixels[i](at(keys[i], [&](const fold_stage& s) { return s.grid[v]; })));
+        frames.push_back(std::move(f));
+      }
+      const bool axis = l % (lines / 2) == lines / 4;
+      viz::animated_polyline(doc, line, frames,
+                             {.stroke = l < lines / 2 ? x1_lines : x2_lines, .stroke_width = axis ? 2.2 : 0.9});
+    }
+    // The samples, one group per class.
+    for (float cls : {0.0f, 1.0f}) {
+      doc.open_group({.fill = viz::class_color(static_cast<std::size_t>(cls)), .stroke = viz::colors::white,
+                      .stroke_width = 0.5});
+      for (std::size_t p = 0; p < samples.size(); ++p) {
+        if (labels[p] != cls) continue;
+        std::vector<viz::point> centres;
+        for (std::size_t i = 0; i < keys.size(); ++i)
+          centres.push_back(to_pixels[i](at(keys[i], [&](const fold_stage& s) { return s.samples[p]; })));
+        viz::animated_circle(doc, line, centres, 2.4);
+      }
+      doc.close_group();
+    }
+    // The output layer's line w·h + c = 0, once the film has arrived in the last hidden layer.
+    const auto& output = m.template layer<Net::depth - 1>();
+    const double w1 = output.weight[0], w2 = output.weight[1], c = output.bias[0], norm = std::hypot(w1, w2);
+    if (norm > 0) {
+      viz::open_shown(doc, line, leave.back() - last_hold, duration);
+      const viz::point foot{-c * w1 / (norm * norm), -c * w2 / (norm * norm)}, along{-w2 / norm, w1 / norm};
+      const auto& px = to_pixels.back();
+      doc.line(px({foot.x - 10 * along.x, foot.y - 10 * along.y, 0}), px({foot.x + 10 * along.x, foot.y + 10 * along.y, 0}),
+               {.stroke = viz::colors::black, .stroke_width = 2.2});
+      doc.close_element();
+    }
+    doc.close_group();
+    doc.rect(left, top, side, side, {.fill = viz::color::none(), .stroke = viz::colors::axis});
+    const std::vector<viz::legend_entry> key{
+        fold_key[0],
+        fold_key[1],
+        {"class 0 (outer)", {.fill = viz::class_color(0)}, viz::legend_entry::shape::dot},
+        {"class 1 (inner)", {.fill = viz::class_color(1)}, viz::legend_entry::shape::dot},
+        {"output layer\u2019s line", {.stroke = viz::colors::black, .stroke_width = 2}}};
+    viz::legend_row(doc, {10, top + side + 22}, key, 10);
+    return doc;
+  };
+  out.write_animation(draw(false), draw(true), file,
+                      name + ": the grid and the circles through every step of every layer, ending in the last "
+                             "hidden layer with the output layer\u2019s line" +
+                          (Net::template layer_type<0>::outputs == 3   ? " (three dimensions, turning)"
+                           : Net::template layer_type<0>::outputs == 4 ? " (four dimensions, projected and turning)"
+                                                                       : "") +
+                          ".");
+}
+
 // 4. Decision boundaries: the lecture's models on the circles, and the same shape without
 // activations, which can only draw a line. Then the hidden layers of the same three models.
 void circles(picture_directory& out) {
@@ -372,7 +696,7 @@ void circles(picture_directory& out) {
   boundary_panel(doc, panel(2), viz::sample_network(m4, r, r, 60, 60), d, with_accuracy("2-4-2-1 tanh", a4));
   boundary_panel(doc, panel(3), viz::sample_network(linear, r, r, 60, 60), d, with_accuracy("2-4-2-1 identity", al));
   viz::legend_row(doc, {16, square_panel_height + 12}, boundary_key);
-  out.write(doc, "boundaries.svg");
+  out.write(doc, "boundaries.svg", "Decision boundaries of the lecture\u2019s three models on the circles, and of 2-4-2-1 without activations.");
 
   fold(out, m2, d, a2);
 
@@ -386,7 +710,10 @@ void circles(picture_directory& out) {
                                            fold_key[3],
                                            {"output layer's line", {.stroke = viz::colors::black, .stroke_width = 2}}};
   viz::legend_row(hidden, {16, square_panel_height + 12}, key);
-  out.write(hidden, "hidden.svg");
+  film_of_layers(out, m2, d, "2-2-2-1", a2, "layers_2-2-2-1.svg");
+  film_of_layers(out, m3, d, "2-3-2-1", a3, "layers_2-3-2-1.svg");
+  film_of_layers(out, m4, d, "2-4-2-1", a4, "layers_2-4-2-1.svg");
+  out.write(hidden, "hidden.svg", "The circles in the last hidden layer of each model, with the output layer\u2019s line.");
 }
 
 // The other data sets: two units in the first layer against four.
@@ -410,7 +737,7 @@ void more_boundaries(picture_directory& out) {
                    with_accuracy((std::string(name) + ", 2-4-2-1").c_str(), aw));
   }
   viz::legend_row(doc, {16, 2 * square_panel_height + 12}, boundary_key);
-  out.write(doc, "boundaries_more.svg");
+  out.write(doc, "boundaries_more.svg", "2-2-2-1 against 2-4-2-1 on XOR, the moons and the spirals.");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // nonlin/viz/svg.hpp: a small SVG document: rectangles, lines, polylines, circles, text, clipped
-// and styled groups, written to a string or a file. Dependency-free; numbers are written with two
-// decimals whatever the locale, text is escaped, and a file that cannot be written is an error.
+// and styled groups (and any other element, for viz/animate.hpp), written to a string or a file.
+// Dependency-free; numbers are written with two decimals whatever the locale, text is escaped, and a
+// file that cannot be written is an error.
 #pragma once
 
 #include <array>
@@ -16,6 +17,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nonlin::viz {
 
@@ -49,13 +51,15 @@ namespace detail {
 
 // Two decimals are a hundredth of a pixel: invisible, and they keep files small. to_chars, unlike
 // printf, never writes a decimal comma.
-inline std::string number(double x) {
+inline std::string number(double x, int decimals = 2) {
   char text[64];
-  auto [end, ec] = std::to_chars(text, text + sizeof text, x, std::chars_format::fixed, 2);
+  auto [end, ec] = std::to_chars(text, text + sizeof text, x, std::chars_format::fixed, decimals);
   if (ec != std::errc{}) return "0";
   std::string s(text, end);
-  while (s.back() == '0') s.pop_back();
-  if (s.back() == '.') s.pop_back();
+  if (s.find('.') != s.npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
   if (s == "-0") s = "0";
   return s;
 }
@@ -93,6 +97,12 @@ inline std::string escape(std::string_view text) {
 }
 
 }  // namespace detail
+
+/// One attribute of an element written with svg::open_element; the value is escaped when written.
+struct attribute {
+  std::string_view name;
+  std::string value;
+};
 
 /// An SVG document of a fixed size in pixels. Shapes with a non-finite coordinate are not drawn
 /// (a polyline breaks there instead), so a NaN in the data leaves a gap rather than a broken file.
@@ -204,18 +214,37 @@ class svg {
     if (!clip_id.empty()) body_ += " clip-path=\"url(#" + detail::escape(clip_id) + ")\"";
     if (crisp_edges) body_ += " shape-rendering=\"crispEdges\"";
     body_ += ">\n";
-    ++open_groups_;
+    open_.emplace_back("g");
   }
   void close_group() {
-    if (open_groups_ == 0) throw std::logic_error("nonlin::viz::svg::close_group: no group is open");
-    body_ += "</g>\n";
-    --open_groups_;
+    if (open_.empty() || open_.back() != "g") throw std::logic_error("nonlin::viz::svg::close_group: no group is open");
+    close_element();
+  }
+
+  /// Any other element, for writers of marks this class does not know (viz/animate.hpp's animated
+  /// shapes): <name a="v" ...> with its values escaped, then its children, then close_element(). An
+  /// empty element (`empty`) is closed at once. The name must be a plain lower-case or camelCase word.
+  void open_element(std::string_view name, std::span<const attribute> list, const paint& p = {}, bool empty = false) {
+    if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") != name.npos)
+      throw std::invalid_argument("nonlin::viz::svg::open_element: '" + std::string(name) + "' is not an element name");
+    body_ += "<" + std::string(name);
+    for (const auto& a : list) body_ += " " + std::string(a.name) + "=\"" + detail::escape(a.value) + "\"";
+    body_ += attributes(p) + (empty ? "/>\n" : ">\n");
+    if (!empty) open_.emplace_back(name);
+  }
+  void empty_element(std::string_view name, std::span<const attribute> list, const paint& p = {}) {
+    open_element(name, list, p, true);
+  }
+  void close_element() {
+    if (open_.empty()) throw std::logic_error("nonlin::viz::svg::close_element: no element is open");
+    body_ += "</" + open_.back() + ">\n";
+    open_.pop_back();
   }
 
   /// The whole document. Every group must be closed.
   std::string str() const {
-    if (open_groups_ != 0)
-      throw std::logic_error("nonlin::viz::svg: " + std::to_string(open_groups_) + " group(s) still open");
+    if (!open_.empty())
+      throw std::logic_error("nonlin::viz::svg: " + std::to_string(open_.size()) + " group(s) still open");
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
            detail::number(width_) + "\" height=\"" + detail::number(height_) + "\" viewBox=\"0 0 " +
            detail::number(width_) + " " + detail::number(height_) +
@@ -253,7 +282,7 @@ class svg {
 
   double width_, height_;
   std::string body_;
-  int open_groups_ = 0;
+  std::vector<std::string> open_;  // the names of the open elements, innermost last
   int next_id_ = 0;
 };
 
