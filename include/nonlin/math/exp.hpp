@@ -164,7 +164,10 @@ constexpr V exp_polynomial(V r) noexcept {
   V p = simd::broadcast<V>(T(exp_taylor_coefficients[first]));
 #pragma GCC unroll 16
   for (int i = first + 1; i < 14; ++i) {
-    p = simd::fma(p, r, simd::broadcast<V>(T(exp_taylor_coefficients[i])));
+    // The last two steps (adding r and 1) make the result's rounding; the earlier ones are scaled
+    // by r² or less, so on a target without an fma instruction they may round twice (multiply_add).
+    const V coefficient = simd::broadcast<V>(T(exp_taylor_coefficients[i]));
+    p = i < 12 ? simd::multiply_add(p, r, coefficient) : simd::fma(p, r, coefficient);
   }
   return p;
 }

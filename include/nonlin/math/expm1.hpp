@@ -36,7 +36,11 @@ constexpr V expm1_quotient(V r) noexcept {
     constexpr int first = 7 - Terms;
     q = simd::broadcast<V>(T(coefficients[first]));
 #pragma GCC unroll 8
-    for (int i = first + 1; i < 7; ++i) q = simd::fma(q, r, simd::broadcast<V>(T(coefficients[i])));
+    for (int i = first + 1; i < 7; ++i) {
+      // As in exp: only the last two steps need one rounding; the earlier ones are scaled by r².
+      const V coefficient = simd::broadcast<V>(T(coefficients[i]));
+      q = i < 5 ? simd::multiply_add(q, r, coefficient) : simd::fma(q, r, coefficient);
+    }
   } else {
     // Terms up to r^14/14!: truncation below 2^-60 relative.
     q = simd::broadcast<V>(T(expm1_taylor_coefficients[0]));

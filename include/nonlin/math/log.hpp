@@ -57,9 +57,10 @@ constexpr V log(V x) noexcept {
   V r;
   if constexpr (single) {
     r = simd::broadcast<V>(T(2.0 / 13));
-    r = simd::fma(r, z, simd::broadcast<V>(T(2.0 / 11)));
-    r = simd::fma(r, z, simd::broadcast<V>(T(2.0 / 9)));
-    r = simd::fma(r, z, simd::broadcast<V>(T(2.0 / 7)));
+    // Scaled by z² or less in the result: these may round twice without an fma instruction.
+    r = simd::multiply_add(r, z, simd::broadcast<V>(T(2.0 / 11)));
+    r = simd::multiply_add(r, z, simd::broadcast<V>(T(2.0 / 9)));
+    r = simd::multiply_add(r, z, simd::broadcast<V>(T(2.0 / 7)));
     r = simd::fma(r, z, simd::broadcast<V>(T(2.0 / 5)));
     r = simd::fma(r, z, simd::broadcast<V>(T(2.0 / 3)));
   } else {

@@ -28,9 +28,11 @@ constexpr V sigmoid_exp_polynomial(V r) noexcept {
   using T = simd::element_t<V>;
   if constexpr (sizeof(T) == 4) {
     V p = simd::broadcast<V>(T(0.0013893416617065668));
-    p = simd::fma(p, r, simd::broadcast<V>(T(0.008370375260710716)));
-    p = simd::fma(p, r, simd::broadcast<V>(T(0.041667092591524124)));
-    p = simd::fma(p, r, simd::broadcast<V>(T(0.16666504740715027)));
+    // The steps before the last two are scaled by r² or less: on a target without an fma
+    // instruction they may round twice (multiply_add).
+    p = simd::multiply_add(p, r, simd::broadcast<V>(T(0.008370375260710716)));
+    p = simd::multiply_add(p, r, simd::broadcast<V>(T(0.041667092591524124)));
+    p = simd::multiply_add(p, r, simd::broadcast<V>(T(0.16666504740715027)));
     p = simd::fma(p, r, simd::broadcast<V>(T(0.4999999701976776)));
     p = simd::fma(p, r, simd::broadcast<V>(T(1)));
     return simd::fma(p, r, simd::broadcast<V>(T(1)));

@@ -42,10 +42,12 @@ constexpr V tanh(V x) noexcept {
     // error on Chebyshev nodes of [0, 0.55]; it contributes below 2^-28 relative to the result.
     const V z = a * a;
     V p = simd::broadcast<V>(T(-0.006296012084931135));
-    p = simd::fma(p, z, simd::broadcast<V>(T(0.021088184788823128)));
-    p = simd::fma(p, z, simd::broadcast<V>(T(-0.05385666340589523)));
-    p = simd::fma(p, z, simd::broadcast<V>(T(0.13332632184028625)));
-    p = simd::fma(p, z, simd::broadcast<V>(T(-0.33333319425582886)));
+    // P's own roundings reach the result scaled by a²/3 < 0.11: on a target without an fma
+    // instruction its steps may round twice (multiply_add); the last fma stays exact.
+    p = simd::multiply_add(p, z, simd::broadcast<V>(T(0.021088184788823128)));
+    p = simd::multiply_add(p, z, simd::broadcast<V>(T(-0.05385666340589523)));
+    p = simd::multiply_add(p, z, simd::broadcast<V>(T(0.13332632184028625)));
+    p = simd::multiply_add(p, z, simd::broadcast<V>(T(-0.33333319425582886)));
     y = simd::select<V>(a < T(0.55), simd::fma(a * z, p, a), t);
   } else {
     // Double keeps the quotient; h − h·t removes its dependence on t's rounding near zero.

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
+#include <utility>
 
 #if defined(__AVX512F__) || defined(__AVX2__) || defined(__FMA__)
 #include <immintrin.h>
@@ -170,27 +171,43 @@ constexpr float fma_by_double(float a, float b, float c) noexcept {
     bits += ((e > 0) == (s > 0)) ? 1 : -1;  // off the midpoint, towards the exact value
   return static_cast<float>(std::bit_cast<double>(bits));
 }
-// The same for a pack of floats, in double lanes: what fma is where the target has no fma
-// instruction. Exact as long as the result is a normal float (a subnormal result rounds from the
-// double sum, which can differ from the fused result in its last bit).
-template <class V>
-[[gnu::always_inline]] inline V fma_pack_by_double(V a, V b, V c) noexcept {
-  constexpr std::size_t n = sizeof(V) / sizeof(float);
-  using D = vec<double, n>;
-  using U = vec<std::int64_t, n>;
-  const D p = __builtin_convertvector(a, D) * __builtin_convertvector(b, D);
-  const D cd = __builtin_convertvector(c, D);
-  const D s = p + cd;
+// The same for a pack of floats, two lanes at a time in SSE2's double lanes: what fma is where the
+// target has no fma instruction. Exact as long as the result is a normal float (a subnormal result
+// rounds from the double sum, which can differ from the fused result in its last bit). The midpoint
+// test reads each double's low 32-bit word (it holds the 29 bits a float drops) with 32-bit compares,
+// and the correction nudges the sum by |s|·2^-50 (4 to 8 ulps of the double, far less than half a
+// float ulp) towards the exact value, so that every step is a native 16-byte operation.
+[[gnu::always_inline]] inline vec<double, 2> fma_double_lanes(vec<double, 2> a, vec<double, 2> b,
+                                                             vec<double, 2> c) noexcept {
+  using D = vec<double, 2>;
+  using I = vec<std::int64_t, 2>;
+  using W = vec<std::int32_t, 4>;
+  const D p = a * b;  // exact: 24 + 24 bits < 53
+  const D s = p + c;
   const D bb = s - p;
-  const D e = (p - (s - bb)) + (cd - bb);
-  // Vector casts reinterpret the bits (std::bit_cast would return a 32-byte vector, which without
-  // AVX has no register to live in and changes the ABI).
-  U bits = (U)s;
-  constexpr std::int64_t below_float = (std::int64_t{1} << 29) - 1;
-  const U halfway = (e != 0) & ((bits & below_float) == (std::int64_t{1} << 28));
-  const U towards = ((e > 0) == (s > 0)) ? U{} + 1 : U{} - 1;  // +1 or −1 ulp of the double
-  bits += halfway & towards;
-  return __builtin_convertvector((D)bits, V);
+  const D e = (p - (s - bb)) + (c - bb);
+  const W low = (W)s & ((std::int32_t{1} << 29) - 1);
+  const W at_midpoint = low == (std::int32_t{1} << 28);
+  const I halfway = (I)__builtin_shufflevector(at_midpoint, at_midpoint, 0, 0, 2, 2) & (e != 0);
+  constexpr std::int64_t sign = std::int64_t{1} << 63;
+  const D magnitude = (D)((I)s & ~sign) * 0x1p-50;
+  const D nudge = (D)((I)magnitude | ((I)e & sign));
+  return (D)(((I)(s + nudge) & halfway) | ((I)s & ~halfway));
+}
+
+template <class V, std::size_t... Pair>
+[[gnu::always_inline]] inline V fma_pack_by_double(V a, V b, V c, std::index_sequence<Pair...>) noexcept {
+  using D = vec<double, 2>;
+  using F = vec<float, 2>;
+  // Each pair of lanes widened, fused in double, narrowed; then the pairs put back together.
+  const vec<float, 2> narrowed[] = {__builtin_convertvector(
+      fma_double_lanes(__builtin_convertvector(__builtin_shufflevector(a, a, 2 * Pair, 2 * Pair + 1), D),
+                       __builtin_convertvector(__builtin_shufflevector(b, b, 2 * Pair, 2 * Pair + 1), D),
+                       __builtin_convertvector(__builtin_shufflevector(c, c, 2 * Pair, 2 * Pair + 1), D)),
+      F)...};
+  V r;
+  for (std::size_t k = 0; k < sizeof...(Pair); ++k) r[2 * k] = narrowed[k][0], r[2 * k + 1] = narrowed[k][1];
+  return r;
 }
 constexpr double fma_by_parts(double a, double b, double c) noexcept {
   constexpr double split = 134217729.0;  // 2^27 + 1
@@ -254,7 +271,8 @@ constexpr V fma(V a, V b, V c) noexcept {
 #endif
 #if !defined(__FMA__) && (defined(__x86_64__) || defined(__i386__))
     // No fma instruction: in double lanes rather than a libm call per lane.
-    if constexpr (sizeof(element_t<V>) == 4) return detail::fma_pack_by_double(a, b, c);
+    if constexpr (sizeof(element_t<V>) == 4)
+      return detail::fma_pack_by_double(a, b, c, std::make_index_sequence<lanes_v<V> / 2>{});
 #endif
     V r;
     for (std::size_t i = 0; i < lanes_v<V>; ++i) r[i] = fma(a[i], b[i], c[i]);
