@@ -1,8 +1,10 @@
 // The lecture's pictures, drawn by nonlin from its own numbers: activation curves and their
 // derivatives, softmax at three temperatures with their entropies, how one tanh layer folds the
 // plane (Wx rotates, scales and shears, +b translates, tanh bends), the circles in the last hidden
-// layer where a line separates them, and decision boundaries of the lecture's models. Every curve is
-// computed by the library, every network trained by nl::fit with a fixed seed.
+// layer where a line separates them, and decision boundaries of the lecture's models; then the same
+// in motion (the grid carried through every step of every layer, the boundary changing as fit trains,
+// dead units over the epochs), loss and accuracy curves, and a gallery page, index.html, that shows
+// them all. Every curve is computed by the library, every network trained by nl::fit with a fixed seed.
 //
 //   pictures [directory]     (default: pictures/ in the current directory)
 #include <algorithm>
@@ -27,6 +29,7 @@
 #include <nonlin/activation/tanh.hpp>
 #include <nonlin/network.hpp>
 #include <nonlin/train/datasets.hpp>
+#include <nonlin/train/diagnostics.hpp>
 #include <nonlin/train/fit.hpp>
 #include <nonlin/train/init.hpp>
 #include <nonlin/train/loss.hpp>
@@ -55,6 +58,11 @@ constexpr std::size_t epochs = 500;
 
 template <std::size_t K, class Hidden = nl::tanh>
 using lecture_net = nl::network<nl::input<2>, nl::dense<K, Hidden>, nl::dense<2, Hidden>, nl::dense<1, nl::sigmoid>>;
+
+// The dead-unit set-up of docs/training.md: 2-16-16-1, He weights, every hidden bias −1.5, 300 epochs.
+template <class Hidden>
+using wide_net = nl::network<nl::input<2>, nl::dense<16, Hidden>, nl::dense<16, Hidden>, nl::dense<1, nl::sigmoid>>;
+constexpr std::size_t dead_unit_epochs = 300;
 
 template <class Net>
 float train(Net& m, const ds::dataset& d) {
@@ -740,6 +748,235 @@ void more_boundaries(picture_directory& out) {
   out.write(doc, "boundaries_more.svg", "2-2-2-1 against 2-4-2-1 on XOR, the moons and the spirals.");
 }
 
+// 6. Training in motion: the decision boundary over the input plane as fit trains, one frame at the
+// epochs below (every epoch at first, where most changes, then further apart), recorded by fit's
+// on_epoch callback; beside it accuracy, or the count of dead units, over the epochs.
+bool film_epoch(std::size_t e) {
+  return e <= 6 || (e <= 20 && e % 2 == 0) || (e <= 120 && e % 10 == 0) || e % 40 == 0;
+}
+
+struct training_frame {
+  std::size_t epoch;
+  viz::field f;
+  float accuracy;
+};
+
+struct training_record {
+  std::string name;
+  std::vector<training_frame> frames;
+  std::vector<viz::point> loss, accuracy, dead;  // (epoch, value); loss from epoch 1, as fit reports it
+  std::size_t dead_at_end = 0;
+};
+
+constexpr std::size_t film_cells = 24;  // per side of a frame's field: coarse, as there are many frames
+
+template <class Net>
+training_record record_training(Net& m, const ds::dataset& d, const std::string& name, std::size_t epochs,
+                                const nl::sgd& optimiser, bool count_dead) {
+  const viz::range r{-1.5, 1.5};
+  training_record rec{name, {}, {}, {}, {}, 0};
+  auto look = [&](std::size_t epoch) {
+    const float a = ds::accuracy(m, d);
+    rec.accuracy.push_back({static_cast<double>(epoch), a});
+    if (count_dead) {
+      rec.dead_at_end = nl::inspect_units(m, d.x).hidden_dead();
+      rec.dead.push_back({static_cast<double>(epoch), static_cast<double>(rec.dead_at_end)});
+    }
+    if (film_epoch(epoch) || epoch == epochs)
+      rec.frames.push_back({epoch, viz::sample_network(m, r, r, film_cells, film_cells), a});
+  };
+  look(0);
+  nl::fit(m, d.x, d.y, nl::mse{}, optimiser,
+          {.epochs = epochs, .batch_size = 32, .seed = seed, .on_epoch = [&](const nl::epoch_report& e) {
+             rec.loss.push_back({static_cast<double>(e.epoch), e.loss});
+             look(e.epoch);
+             return true;
+           }});
+  return rec;
+}
+
+// The frames' times: a third of a second each, the last held for three seconds.
+constexpr double frame_seconds = 0.33, final_frame_seconds = 3;
+
+viz::timeline film_timeline(std::size_t frames, bool still) {
+  viz::timeline t{{0}, frame_seconds * static_cast<double>(frames - 1) + final_frame_seconds, still};
+  return t;
+}
+
+const std::array<viz::color, 3> run_colors{viz::colors::blue, viz::colors::vermillion, viz::colors::green};
+
+// Up to `epoch`, the points of a curve.
+std::vector<viz::point> until(const std::vector<viz::point>& curve, std::size_t epoch) {
+  std::vector<viz::point> part;
+  for (viz::point p : curve)
+    if (p.x <= static_cast<double>(epoch)) part.push_back(p);
+  return part;
+}
+
+// One film: a boundary panel per run, then a panel of `series` (accuracy or dead units) over the epochs,
+// each curve drawn up to the frame's epoch. All runs share the frame epochs (the same schedule).
+viz::svg training_film(const std::vector<training_record>& runs, const ds::dataset& d, bool dead_units,
+                       std::size_t epochs, bool still) {
+  const std::size_t frames = runs.front().frames.size();
+  const viz::timeline t = film_timeline(frames, still);
+  const double panels = static_cast<double>(runs.size() + 1);
+  viz::svg doc(panels * square_panel_width, square_panel_height + 28);
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    const viz::frame where{square_panel_width * static_cast<double>(k), 0, square_panel_width, square_panel_height};
+    viz::plot p(doc, where, {-1.5, 1.5}, {-1.5, 1.5});
+    for (std::size_t i = 0; i < frames; ++i) {
+      const bool last = i + 1 == frames;
+      if (still && !last) continue;
+      const auto& f = runs[k].frames[i];
+      viz::open_shown(doc, t, frame_seconds * static_cast<double>(i),
+                      last ? t.duration : frame_seconds * static_cast<double>(i + 1));
+      p.cells(f.f);
+      p.contour(f.f, 0.5, {.stroke = viz::colors::black, .stroke_width = 1.6});
+      p.title(runs[k].name + " \u00b7 epoch " + std::to_string(f.epoch) + " \u00b7 " + fixed(f.accuracy, 3), 12);
+      doc.close_element();
+    }
+    p.points(d.x, d.y, 1.8);
+    p.axes("x\u2081", "x\u2082");
+  }
+  // The curves: faint in full (where they go), strong up to the frame's epoch.
+  const viz::frame where{square_panel_width * static_cast<double>(runs.size()), 0, square_panel_width,
+                         square_panel_height};
+  double top = 1.05;
+  if (dead_units) {
+    top = 0;
+    for (const auto& r : runs)
+      for (viz::point q : r.dead) top = std::max(top, q.y);
+    top = std::ceil(top * 1.1 + 1);
+  }
+  viz::plot p(doc, where, {0, static_cast<double>(epochs)}, {0, top}, {.top = 30, .right = 12, .bottom = 40, .left = 40});
+  p.grid();
+  auto series = [&](const training_record& r) -> const std::vector<viz::point>& {
+    return dead_units ? r.dead : r.accuracy;
+  };
+  for (std::size_t k = 0; k < runs.size(); ++k)
+    p.line(series(runs[k]), {.stroke = run_colors[k], .stroke_width = 1.2, .opacity = 0.3});
+  for (std::size_t i = 0; i < frames; ++i) {
+    const bool last = i + 1 == frames;
+    if (still && !last) continue;
+    viz::open_shown(doc, t, frame_seconds * static_cast<double>(i),
+                    last ? t.duration : frame_seconds * static_cast<double>(i + 1));
+    const std::size_t epoch = runs.front().frames[i].epoch;
+    for (std::size_t k = 0; k < runs.size(); ++k) {
+      const auto part = until(series(runs[k]), epoch);
+      p.line(part, {.stroke = run_colors[k], .stroke_width = 2});
+      if (!part.empty()) p.points(std::vector<viz::point>{part.back()}, run_colors[k], 3.2);
+    }
+    p.vline(static_cast<double>(epoch), {.stroke = viz::colors::axis, .stroke_width = 0.6, .dash = "3 3"});
+    doc.close_element();
+  }
+  p.title(dead_units ? "dead hidden units (of 32)" : "accuracy", 12);
+  p.axes("epoch");
+  std::vector<viz::legend_entry> names;
+  for (std::size_t k = 0; k < runs.size(); ++k) names.push_back({runs[k].name, {.stroke = run_colors[k], .stroke_width = 2}});
+  p.legend(names, !dead_units);
+  viz::legend_row(doc, {16, square_panel_height + 12}, boundary_key);
+  return doc;
+}
+
+// Loss and accuracy over the epochs, static.
+void curves_row(viz::svg& doc, double y, const std::vector<training_record>& runs, std::size_t epochs,
+                const std::string& what) {
+  viz::plot loss(doc, {0, y, 2 * square_panel_width, square_panel_height}, {0, static_cast<double>(epochs)}, {0, 0.3});
+  viz::plot accuracy(doc, {2 * square_panel_width, y, 2 * square_panel_width, square_panel_height},
+                     {0, static_cast<double>(epochs)}, {0.4, 1.02});
+  loss.title(what + ": loss (MSE, mean over each epoch\u2019s batches)", 12);
+  accuracy.title(what + ": accuracy on the training set", 12);
+  loss.grid();
+  accuracy.grid();
+  std::vector<viz::legend_entry> names;
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    loss.line(runs[k].loss, {.stroke = run_colors[k], .stroke_width = 1.8});
+    accuracy.line(runs[k].accuracy, {.stroke = run_colors[k], .stroke_width = 1.8});
+    names.push_back({runs[k].name, {.stroke = run_colors[k], .stroke_width = 2}});
+  }
+  loss.axes("epoch");
+  accuracy.axes("epoch");
+  loss.legend(names);
+  accuracy.legend(names);
+}
+
+template <class A>
+training_record dead_unit_run(const ds::dataset& d, const std::string& name) {
+  wide_net<A> m;
+  nl::init::he_uniform(m, seed);
+  nl::init::set_hidden_biases(m, -1.5f);
+  return record_training(m, d, name, dead_unit_epochs, nl::sgd{.learning_rate = learning_rate}, true);
+}
+
+void training(picture_directory& out) {
+  const ds::dataset d = ds::circles(samples, 1);
+  lecture_net<4> with_tanh;
+  lecture_net<4, nl::identity> without;
+  nl::init::glorot_uniform(with_tanh, seed);
+  nl::init::glorot_uniform(without, seed);
+  const std::vector<training_record> lecture{
+      record_training(with_tanh, d, "2-4-2-1 tanh", epochs, nl::sgd{.learning_rate = learning_rate}, false),
+      record_training(without, d, "2-4-2-1 identity", epochs, nl::sgd{.learning_rate = learning_rate}, false)};
+  out.write_animation(training_film(lecture, d, false, epochs, false), training_film(lecture, d, false, epochs, true),
+                      "training_tanh_identity.svg",
+                      "Training in motion: the boundary of 2-4-2-1 with tanh bends around the inner circle, "
+                      "without activations it stays a line.");
+
+  const std::vector<training_record> dead{dead_unit_run<nl::relu>(d, "relu"),
+                                          dead_unit_run<nl::leaky_relu<0.1f>>(d, "leaky_relu 0.1"),
+                                          dead_unit_run<nl::elu<1.0f>>(d, "elu 1")};
+  for (const auto& r : dead)
+    std::printf("dead units, %s: %zu after %zu epochs, accuracy %.3f\n", r.name.c_str(), r.dead_at_end,
+                dead_unit_epochs, r.accuracy.back().y);
+  out.write_animation(training_film(dead, d, true, dead_unit_epochs, false),
+                      training_film(dead, d, true, dead_unit_epochs, true), "training_dead_units.svg",
+                      "Dead units: 2-16-16-1 with every hidden bias at \u22121.5; ReLU stays stuck, Leaky ReLU and "
+                      "ELU revive units and learn.");
+
+  viz::svg curves(4 * square_panel_width, 2 * square_panel_height + 8);
+  curves_row(curves, 0, lecture, epochs, "2-4-2-1, tanh against identity");
+  curves_row(curves, square_panel_height + 8, dead, dead_unit_epochs, "2-16-16-1, dead-unit start");
+  out.write(curves, "training_curves.svg",
+            "Loss and accuracy over the epochs for both comparisons: tanh against identity, ReLU against Leaky "
+            "ReLU and ELU.");
+}
+
+// The gallery: every picture with its caption, animations first, each with a link to its still. Plain
+// HTML with relative links, so that the folder can be opened from disk or served as it is.
+std::string html_escape(const std::string& s) {
+  std::string e;
+  for (char c : s) e += c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '"' ? "&quot;" : std::string(1, c);
+  return e;
+}
+
+void gallery(picture_directory& out) {
+  std::string page =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<title>nonlin: the lecture in pictures</title>\n<style>\n"
+      "body { font-family: DejaVu Sans, Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1180px; "
+      "color: #222; padding: 0 1em; }\n"
+      "figure { margin: 0 0 2.5em 0; }\nimg { max-width: 100%; height: auto; border: 1px solid #ddd; }\n"
+      "figcaption { margin-top: 0.4em; }\n</style>\n</head>\n<body>\n"
+      "<h1>nonlin: the lecture in pictures</h1>\n"
+      "<p>Every picture is computed by nonlin (activations, training with <code>nl::fit</code>, the SVG writer "
+      "<code>nl::viz</code>) and written by <code>examples/pictures</code>. The animations play in the browser "
+      "without scripts; each has a still of its last frame for print. See <code>docs/pictures.md</code>.</p>\n";
+  auto figure = [&](const picture_directory::entry& e) {
+    page += "<figure>\n<img src=\"" + html_escape(e.name) + "\" alt=\"" + html_escape(e.caption) + "\">\n<figcaption>" +
+            html_escape(e.caption);
+    if (!e.still.empty()) page += " (<a href=\"" + html_escape(e.still) + "\">still</a>)";
+    page += "</figcaption>\n</figure>\n";
+  };
+  page += "<h2>In motion</h2>\n";
+  for (const auto& e : out.entries())
+    if (!e.still.empty()) figure(e);
+  page += "<h2>Still pictures</h2>\n";
+  for (const auto& e : out.entries())
+    if (e.still.empty()) figure(e);
+  page += "</body>\n</html>\n";
+  out.write_text(page, "index.html");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -749,6 +986,8 @@ int main(int argc, char** argv) {
     softmax(out);
     circles(out);
     more_boundaries(out);
+    training(out);
+    gallery(out);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pictures: %s\n", e.what());
     return 1;

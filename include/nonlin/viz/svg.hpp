@@ -227,9 +227,10 @@ class svg {
   void open_element(std::string_view name, std::span<const attribute> list, const paint& p = {}, bool empty = false) {
     if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") != name.npos)
       throw std::invalid_argument("nonlin::viz::svg::open_element: '" + std::string(name) + "' is not an element name");
-    body_ += "<" + std::string(name);
-    for (const auto& a : list) body_ += " " + std::string(a.name) + "=\"" + detail::escape(a.value) + "\"";
-    body_ += attributes(p) + (empty ? "/>\n" : ">\n");
+    // Appended piece by piece: GCC 12 sees a false overlap in `" " + std::string(...)` (-Wrestrict).
+    body_.append("<").append(name);
+    for (const auto& a : list) body_.append(" ").append(a.name).append("=\"").append(detail::escape(a.value)).append("\"");
+    body_.append(attributes(p)).append(empty ? "/>\n" : ">\n");
     if (!empty) open_.emplace_back(name);
   }
   void empty_element(std::string_view name, std::span<const attribute> list, const paint& p = {}) {
