@@ -1,22 +1,29 @@
 // The contract of nonlin::viz: every document is well-formed XML whose numbers parse, text is
 // escaped, marks appear once per datum, NaNs leave gaps instead of broken files, a picture of a
 // known decision boundary puts its cells on the right side of it, and an unwritable file is an
-// error that names the path.
+// error that names the path. Animations have one value per key time and rest in their last frame;
+// the gallery examples/pictures writes is the same byte for byte from one run to the next, and every
+// picture in it is well-formed, under 1 MB, and has the marks it must have.
 #define BOOST_TEST_MODULE viz
 #include <boost/test/unit_test.hpp>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <nonlin/activation/sigmoid.hpp>
 #include <nonlin/network.hpp>
+#include <nonlin/viz/animate.hpp>
 #include <nonlin/viz/contour.hpp>
 #include <nonlin/viz/field.hpp>
 #include <nonlin/viz/legend.hpp>
 #include <nonlin/viz/plot.hpp>
+#include <nonlin/viz/projection.hpp>
 #include <nonlin/viz/scale.hpp>
 #include <nonlin/viz/svg.hpp>
 #include <set>
@@ -38,6 +45,7 @@ struct element {
   std::map<std::string, std::string> attributes;
   std::vector<std::string> ancestors_fill;  // the fill attributes of the enclosing groups, outermost first
   std::string text;                         // character data directly inside (for <text>)
+  std::size_t parent = static_cast<std::size_t>(-1);  // index of the enclosing element (none for the root)
 };
 
 // Character data and attribute values may hold '&' only as the start of one of XML's five entities
@@ -106,6 +114,7 @@ std::vector<element> parse(const std::string& doc) {
     }
     for (std::size_t g : open)
       if (out[g].attributes.contains("fill")) e.ancestors_fill.push_back(out[g].attributes.at("fill"));
+    if (!open.empty()) e.parent = open.back();
     if (open.empty()) {
       ++roots;
       BOOST_TEST_REQUIRE(e.name == "svg");
@@ -394,3 +403,236 @@ BOOST_AUTO_TEST_CASE(sizes_and_ranges_are_checked) {
   BOOST_CHECK_THROW(viz::plot(doc, {0, 0, 100, 100}, {1, 1}, {0, 1}), std::invalid_argument);
   BOOST_CHECK_THROW(viz::sample([](double, double) { return 0.0; }, {0, 1}, {0, 1}, 0, 3), std::invalid_argument);
 }
+
+// --- Animation (viz/animate.hpp) and projection (viz/projection.hpp) ---
+
+namespace {
+
+std::size_t list_length(const std::string& s, char separator) {
+  return s.empty() ? 0 : static_cast<std::size_t>(std::count(s.begin(), s.end(), separator)) + 1;
+}
+
+// Every <animate> repeats, has as many values as key times, key times from 0 to (at most) 1 that
+// never decrease, and, for points, the same count of vertices in every value as its shape has.
+void check_animations(const std::vector<element>& elements) {
+  for (const auto& e : elements) {
+    if (e.name != "animate") continue;
+    BOOST_TEST_REQUIRE(e.parent < elements.size());
+    const auto& a = e.attributes;
+    BOOST_TEST(a.at("repeatCount") == "indefinite");
+    const std::string values = a.at("values"), times = a.at("keyTimes");
+    BOOST_TEST(list_length(values, ';') == list_length(times, ';'), values.substr(0, 80) << " | " << times);
+    std::istringstream in(times);
+    std::string word;
+    double last = -1;
+    std::size_t k = 0;
+    while (std::getline(in, word, ';')) {
+      const double t = std::stod(word);
+      BOOST_TEST((k++ == 0 ? t == 0 : t >= last));
+      BOOST_TEST(t <= 1.0);
+      last = t;
+    }
+    if (a.at("attributeName") == "points") {
+      const std::size_t vertices = list_length(elements[e.parent].attributes.at("points"), ' ');
+      std::istringstream frames(values);
+      while (std::getline(frames, word, ';')) BOOST_TEST(list_length(word, ' ') == vertices);
+    }
+    if (a.at("attributeName") == "visibility") BOOST_TEST(a.at("calcMode") == "discrete");
+  }
+}
+
+std::size_t children(const std::vector<element>& elements, std::size_t parent, const std::string& name) {
+  std::size_t n = 0;
+  for (const auto& e : elements) n += e.parent == parent && e.name == name;
+  return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(an_animated_polyline_has_one_value_per_key_and_rests_in_its_last_frame) {
+  viz::svg doc(100, 100);
+  const viz::timeline t{.keys = {0, 1, 2.5}, .duration = 4};
+  const std::vector<std::vector<viz::point>> frames{{{0, 0}, {10, 0}}, {{0, 5}, {10, 5}}, {{1, 1}, {2.25, 3}}};
+  viz::animated_polyline(doc, t, frames, {.stroke = viz::colors::blue});
+  const auto elements = parse(doc.str());
+  check_numbers(elements);
+  check_animations(elements);
+  BOOST_TEST_REQUIRE(count(elements, "polyline") == 1u);
+  BOOST_TEST_REQUIRE(count(elements, "animate") == 1u);
+  for (const auto& e : elements) {
+    if (e.name == "polyline") BOOST_TEST(e.attributes.at("points") == "1,1 2.2,3");  // a tenth of a pixel
+    if (e.name != "animate") continue;
+    // The cycle lasts past the last key: the last value is held up to 1.
+    BOOST_TEST(e.attributes.at("keyTimes") == "0;0.25;0.625;1");
+    BOOST_TEST(e.attributes.at("values") == "0,0 10,0;0,5 10,5;1,1 2.2,3;1,1 2.2,3");
+    BOOST_TEST(e.attributes.at("dur") == "4s");
+  }
+  // Keys and key positions must match, and the times must make sense.
+  BOOST_CHECK_THROW(viz::animated_polyline(doc, {.keys = {0, 1}, .duration = 2}, frames, {}), std::invalid_argument);
+  BOOST_CHECK_THROW(viz::animated_polyline(doc, {.keys = {0, 2, 1}, .duration = 3}, frames, {}), std::invalid_argument);
+  BOOST_CHECK_THROW(viz::animated_polyline(doc, {.keys = {0, 1, 2.5}, .duration = 2}, frames, {}),
+                    std::invalid_argument);
+  const std::vector<std::vector<viz::point>> ragged{{{0, 0}, {1, 1}}, {{0, 0}}, {{0, 0}, {1, not_a_number}}};
+  BOOST_CHECK_THROW(viz::animated_polyline(doc, t, ragged, {}), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(a_still_timeline_writes_the_last_frame_without_animation) {
+  viz::svg doc(100, 100);
+  const viz::timeline t{.keys = {0, 1}, .duration = 1, .still = true};
+  const std::vector<viz::point> centres{{5, 5}, {50, 60}};
+  viz::animated_circle(doc, t, centres, 3);
+  viz::open_shown(doc, t, 0, 1);
+  doc.close_element();
+  const auto elements = parse(doc.str());
+  BOOST_TEST(count(elements, "animate") == 0u);
+  for (const auto& e : elements)
+    if (e.name == "circle") BOOST_TEST((e.attributes.at("cx") == "50" && e.attributes.at("cy") == "60"));
+}
+
+BOOST_AUTO_TEST_CASE(a_shown_group_is_visible_in_its_interval_and_rests_as_at_the_end) {
+  viz::svg doc(100, 100);
+  const viz::timeline t{.keys = {0}, .duration = 10};
+  for (auto [from, to] : {std::pair{0.0, 2.0}, std::pair{2.0, 5.0}, std::pair{5.0, 10.0}}) {
+    viz::open_shown(doc, t, from, to);
+    doc.circle({1, 1}, 1);
+    doc.close_element();
+  }
+  const auto elements = parse(doc.str());
+  check_animations(elements);
+  std::vector<std::string> resting, values, times;
+  for (const auto& e : elements) {
+    if (e.name == "g") resting.push_back(e.attributes.at("visibility"));
+    if (e.name == "animate") {
+      values.push_back(e.attributes.at("values"));
+      times.push_back(e.attributes.at("keyTimes"));
+    }
+  }
+  BOOST_TEST((resting == std::vector<std::string>{"hidden", "hidden", "visible"}));
+  BOOST_TEST((values == std::vector<std::string>{"visible;hidden", "hidden;visible;hidden", "hidden;visible"}));
+  BOOST_TEST((times == std::vector<std::string>{"0;0.2", "0;0.2;0.5", "0;0.5"}));
+  BOOST_CHECK_THROW(viz::open_shown(doc, t, 3, 3), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(elements_must_close_in_order_and_have_plain_names) {
+  viz::svg doc(10, 10);
+  const viz::attribute list[] = {{"id", "a\"b"}};
+  BOOST_CHECK_THROW(doc.open_element("bad name", list), std::invalid_argument);
+  BOOST_CHECK_THROW(doc.open_element("x\"", {}), std::invalid_argument);
+  doc.open_element("polyline", list);
+  BOOST_CHECK_THROW(doc.close_group(), std::logic_error);  // the open element is not a group
+  doc.close_element();
+  BOOST_CHECK_THROW(doc.close_element(), std::logic_error);
+  const auto elements = parse(doc.str());
+  BOOST_TEST(elements.back().attributes.at("id") == "a&quot;b");
+}
+
+BOOST_AUTO_TEST_CASE(the_camera_from_overhead_shows_the_plane_as_it_is_and_lifting_keeps_lengths) {
+  const viz::camera overhead;
+  const viz::point q = overhead.project({0.3, -0.7, 5});
+  BOOST_TEST(q.x == 0.3, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(q.y == -0.7, boost::test_tools::tolerance(1e-12));
+  const viz::point side = viz::camera{.azimuth = 90, .elevation = 0}.project({1, 0, 2});
+  BOOST_TEST(side.x == 0.0, boost::test_tools::tolerance(1e-12));  // x turned into the depth
+  BOOST_TEST(side.y == 2.0, boost::test_tools::tolerance(1e-12));  // z is up
+  const viz::vec3 flat = viz::lift(std::array<float, 2>{1.5f, -2});
+  BOOST_TEST((flat.x == 1.5 && flat.y == -2 && flat.z == 0));
+  // Four dimensions: the three directions are orthonormal and orthogonal to the diagonal.
+  std::array<viz::vec3, 4> e;
+  for (std::size_t j = 0; j < 4; ++j) {
+    std::array<double, 4> u{};
+    u[j] = 1;
+    e[j] = viz::lift(u);
+  }
+  const viz::vec3 diagonal = e[0] + e[1] + e[2] + e[3];
+  BOOST_TEST(viz::length(diagonal) == 0.0, boost::test_tools::tolerance(1e-12));
+  for (std::size_t j = 0; j < 4; ++j) BOOST_TEST(viz::length(e[j]) == std::sqrt(0.75), boost::test_tools::tolerance(1e-12));
+}
+
+// --- The gallery examples/pictures writes ---
+#ifdef NONLIN_PICTURES_PROGRAM
+namespace {
+
+std::string read(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::filesystem::path generate(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("nonlin-gallery-" + name);
+  std::filesystem::remove_all(dir);
+  const std::string command = std::string("\"") + NONLIN_PICTURES_PROGRAM + "\" \"" + dir.string() + "\" >/dev/null";
+  BOOST_TEST_REQUIRE(std::system(command.c_str()) == 0, command);
+  return dir;
+}
+
+std::size_t animated(const std::vector<element>& elements, const std::string& shape) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < elements.size(); ++i) n += elements[i].name == shape && children(elements, i, "animate") > 0;
+  return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_gallery_is_the_same_byte_for_byte_and_every_picture_is_well_formed_and_complete) {
+  const auto first = generate("a"), second = generate("b");
+  std::set<std::string> svgs;
+  for (const auto& f : std::filesystem::directory_iterator(first)) {
+    const std::string name = f.path().filename().string();
+    BOOST_TEST(read(f.path()) == read(second / name), name << " differs between two runs");
+    BOOST_TEST(std::filesystem::file_size(f.path()) < 1'000'000u, name << " is 1 MB or more");
+    if (name.ends_with(".svg")) svgs.insert(name);
+  }
+  BOOST_TEST(svgs.size() == 17u);  // six static pictures, five animations with their stills, the curves
+
+  for (const auto& name : svgs) {
+    BOOST_TEST_CONTEXT(name) {
+      const std::string text = read(first / name);
+      const auto elements = parse(text);
+      check_numbers(elements);
+      check_animations(elements);
+      const bool still = name.ends_with("_still.svg");
+      if (still) BOOST_TEST(count(elements, "animate") == 0u);
+      if (name.starts_with("layers_")) {
+        // A polyline per grid line (11 of each family) and per axis of the layer's space (4), the
+        // samples (200) as circles, every one moving unless this is the still.
+        BOOST_TEST(count(elements, "polyline") == 22u + 4u);
+        BOOST_TEST(count(elements, "circle") >= 200u);
+        if (!still) {
+          BOOST_TEST(animated(elements, "polyline") == 22u + 4u);
+          BOOST_TEST(animated(elements, "circle") == 200u);
+          // Seven stages (the input, then Wx, + b and σ of two layers) have a caption each.
+          std::size_t captions = 0;
+          for (const auto& e : elements) captions += e.name == "text" && e.text.starts_with("step ");
+          BOOST_TEST(captions == 7u);
+        }
+      }
+      if (name.starts_with("training_") && name != "training_curves.svg") {
+        // One group per frame and panel (boundary panels and the curve panel), shown in turn.
+        std::size_t frames = 0;
+        for (std::size_t i = 0; i < elements.size(); ++i)
+          frames += elements[i].name == "g" && elements[i].attributes.contains("visibility");
+        const std::size_t panels = name.starts_with("training_dead_units") ? 4 : 3;
+        if (still)
+          BOOST_TEST(frames == panels);
+        else
+          BOOST_TEST((frames > 20 * panels && frames % panels == 0), frames << " frame groups");
+        BOOST_TEST(count(elements, "path") > 0u);  // the 0.5 contours
+      }
+    }
+  }
+
+  // The page shows every picture, by a relative link to a file that exists, with its caption, and
+  // links every still.
+  const std::string page = read(first / "index.html");
+  for (const auto& name : svgs) {
+    const bool still = name.ends_with("_still.svg");
+    const std::string link = still ? "href=\"" + name + "\"" : "src=\"" + name + "\"";
+    BOOST_TEST(page.find(link) != std::string::npos, name << " is not on the page");
+  }
+  BOOST_TEST(page.find("<script") == std::string::npos);
+  BOOST_TEST(static_cast<std::size_t>(std::count(page.begin(), page.end(), '<') -
+                                      std::count(page.begin(), page.end(), '>')) == 0u);
+  std::filesystem::remove_all(first);
+  std::filesystem::remove_all(second);
+}
+#endif
