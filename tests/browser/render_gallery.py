@@ -9,8 +9,8 @@ examples/pictures wrote it into the build tree, and the test checks that
 
     render_gallery.py <gallery directory>
 
-Without /usr/bin/chromium it is installed with apt-get when running as root; otherwise the test is
-skipped (exit 77, CTest's SKIP_RETURN_CODE)."""
+Without /usr/bin/chromium (or $NONLIN_CHROMIUM) it is installed with apt-get when running as root;
+otherwise the test is skipped (exit 77, CTest's SKIP_RETURN_CODE)."""
 import html.parser
 import os
 import shutil
@@ -21,7 +21,7 @@ import tempfile
 import zlib
 
 SKIP = 77
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("NONLIN_CHROMIUM", "/usr/bin/chromium")  # another browser binary, if set
 
 
 def find_chromium():
