@@ -558,7 +558,8 @@ std::string read(const std::filesystem::path& p) {
 }
 
 std::filesystem::path generate(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("nonlin-gallery-" + name);
+  // In the test's working directory (its build tree), so that two builds testing at once do not meet.
+  const auto dir = std::filesystem::current_path() / ("gallery-" + name);
   std::filesystem::remove_all(dir);
   const std::string command = std::string("\"") + NONLIN_PICTURES_PROGRAM + "\" \"" + dir.string() + "\" >/dev/null";
   BOOST_TEST_REQUIRE(std::system(command.c_str()) == 0, command);
