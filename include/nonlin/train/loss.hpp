@@ -1,16 +1,19 @@
 // nonlin/train/loss.hpp: the losses of training, as torch defines them: nl::mse_loss (mean over all
 // elements, torch.nn.MSELoss), nl::bce_loss (torch.nn.BCELoss on sigmoid probabilities) and
-// nl::cross_entropy_loss (on softmax probabilities), their gradients, and the tags nl::mse, nl::bce,
-// nl::cross_entropy that loss_and_gradient and fit take.
+// nl::cross_entropy_loss (on softmax probabilities, against one-hot or soft rows or against class
+// indices), their gradients, and the tags nl::mse, nl::bce, nl::cross_entropy that loss_and_gradient
+// and fit take.
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nonlin/math/log.hpp>
 #include <nonlin/simd/pack.hpp>
@@ -33,6 +36,22 @@ constexpr V clamped_log(V p) noexcept {
   const V l = math::log(p);
   const V floor = simd::broadcast<V>(-100.0f);
   return simd::select<V>(l < floor, floor, l);
+}
+
+// Class indices must name a class: the first that does not is reported with its position.
+inline void check_labels(const char* who, std::span<const std::uint32_t> labels, std::size_t classes) {
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    if (labels[i] >= classes)
+      throw std::invalid_argument(std::string(who) + ": label " + std::to_string(i) + " is " +
+                                  std::to_string(labels[i]) + ", not below the number of classes, " +
+                                  std::to_string(classes));
+}
+
+inline void check_label_rows(const char* who, std::size_t probs, std::size_t labels, std::size_t classes) {
+  if (classes == 0 || probs != labels * classes)
+    throw std::invalid_argument(std::string(who) + ": expected one row of `classes` (" + std::to_string(classes) +
+                                ") probabilities per label; got " + std::to_string(probs) + " floats and " +
+                                std::to_string(labels) + " labels");
 }
 
 template <class A>
@@ -114,12 +133,56 @@ inline void cross_entropy_gradient_logits(std::span<const float> probs, std::spa
   }
 }
 
+/// Class indices as one-hot rows of `classes` floats (label k: 1 at column k, 0 elsewhere), the
+/// targets the one-hot forms read. Throws std::invalid_argument naming the first label that is not
+/// below `classes`.
+inline std::vector<float> one_hot(std::span<const std::uint32_t> labels, std::size_t classes) {
+  detail::check_labels("nonlin::one_hot", labels, classes);
+  std::vector<float> rows(labels.size() * classes, 0.0f);
+  for (std::size_t i = 0; i < labels.size(); ++i) rows[i * classes + labels[i]] = 1.0f;
+  return rows;
+}
+
+/// Cross-entropy against class indices, one label per row of `classes` probabilities: the mean of
+/// −log p[label] (clamped at −100), equal to cross_entropy_loss on the one-hot rows of the labels.
+/// A label that is not below `classes` throws std::invalid_argument naming its position and value.
+inline float cross_entropy_loss(std::span<const float> probs, std::span<const std::uint32_t> labels,
+                                std::size_t classes) {
+  detail::check_label_rows("nonlin::cross_entropy_loss", probs.size(), labels.size(), classes);
+  detail::check_labels("nonlin::cross_entropy_loss", labels, classes);
+  if (labels.empty()) return 0.0f;
+  double s = 0.0;
+  // The one-hot sum −Σ t log p without its zero terms, which leave a double sum unchanged (±0 each).
+  for (std::size_t r = 0; r < labels.size(); ++r) s -= detail::clamped_log(probs[r * classes + labels[r]]);
+  return static_cast<float>(s / static_cast<double>(labels.size()));
+}
+
+/// d cross_entropy_loss / d z against class indices: (p − onehot(label)) / (n T), as the one-hot form.
+inline void cross_entropy_gradient_logits(std::span<const float> probs, std::span<const std::uint32_t> labels,
+                                          std::size_t classes, float temperature, std::span<float> grad) {
+  detail::check_label_rows("nonlin::cross_entropy_gradient_logits", probs.size(), labels.size(), classes);
+  detail::check_same_size("nonlin::cross_entropy_gradient_logits", probs.size(), grad.size());
+  detail::check_labels("nonlin::cross_entropy_gradient_logits", labels, classes);
+  const float k = 1.0f / (static_cast<float>(labels.size()) * temperature);
+  for (std::size_t r = 0; r < labels.size(); ++r)  // a one-hot row sums to exactly 1: p · Σt = p
+    for (std::size_t c = 0; c < classes; ++c)
+      grad[r * classes + c] = k * (probs[r * classes + c] - (c == labels[r] ? 1.0f : 0.0f));
+}
+
+/// What fit reports as validation accuracy for a loss: none (regression), the share of rows whose
+/// largest output is the target's largest (argmax), or the share of outputs on the target's side of 0.5.
+enum class accuracy_kind { none, argmax, threshold };
+
 // The tags: what loss_and_gradient and fit need from a loss, computed on a tile of samples in lanes.
 // tile() returns each lane's unscaled loss and writes the scaled seed into g.
 
 /// Mean squared error (torch.nn.MSELoss), on any output activation.
 struct mse {
   static constexpr wrt seed_at = wrt::output;
+  static constexpr accuracy_kind accuracy = accuracy_kind::none;
+  static float mean(std::span<const float> out, std::span<const float> target, std::size_t) {
+    return mse_loss(out, target);
+  }
   template <class Act>
   static constexpr void check_output_activation() noexcept {}
   template <std::size_t Outputs>
@@ -139,6 +202,10 @@ struct mse {
 /// Binary cross-entropy (torch.nn.BCELoss) on a sigmoid output; gradient through the logit.
 struct bce {
   static constexpr wrt seed_at = wrt::logits;
+  static constexpr accuracy_kind accuracy = accuracy_kind::threshold;
+  static float mean(std::span<const float> p, std::span<const float> target, std::size_t) {
+    return bce_loss(p, target);
+  }
   template <class Act>
   static constexpr void check_output_activation() noexcept {
     static_assert(Act::name == std::string_view("sigmoid"),
@@ -161,6 +228,10 @@ struct bce {
 /// Cross-entropy on a softmax<T> output, mean over samples; the fused gradient (p − t) / T per sample.
 struct cross_entropy {
   static constexpr wrt seed_at = wrt::logits;
+  static constexpr accuracy_kind accuracy = accuracy_kind::argmax;
+  static float mean(std::span<const float> p, std::span<const float> target, std::size_t classes) {
+    return cross_entropy_loss(p, target, classes);
+  }
   template <class Act>
   static constexpr void check_output_activation() noexcept {
     static_assert(!Act::is_elementwise,

@@ -195,13 +195,22 @@ class lr_schedule {
     return base_rate;
   }
 
+  /// Where a run of a schedule stands: everything a resumed run needs to give the rates the
+  /// uninterrupted one would have (nl::save_checkpoint stores it).
+  struct position {
+    float base_rate = 0.0f;
+    std::size_t epoch = 0;                // epochs observed
+    reduce_lr_on_plateau::state plateau;  // read by reduce_lr_on_plateau only
+  };
+
   /// One run of the schedule, advanced epoch by epoch (what fit uses): rate() is the current epoch's,
   /// observe(loss) ends the epoch. Constant time per epoch, also for the plateau schedule. The run
-  /// refers to the schedule, which must outlive it.
+  /// refers to the schedule, which must outlive it; built from a position, it continues from there.
   class run {
    public:
-    run(const lr_schedule& schedule, float base_rate)
-        : schedule_(schedule), base_(base_rate), plateau_{base_rate} {
+    run(const lr_schedule& schedule, float base_rate) : run(schedule, position{base_rate, 0, {base_rate}}) {}
+    run(const lr_schedule& schedule, const position& from)
+        : schedule_(schedule), base_(from.base_rate), plateau_(from.plateau), epoch_(from.epoch) {
       schedule_.check();
     }
     float rate() const {
@@ -211,6 +220,7 @@ class lr_schedule {
       if (schedule_.kind_ == kind::plateau) plateau_.observe(schedule_.plateau_, loss);
       ++epoch_;
     }
+    position where() const { return {base_, epoch_, plateau_}; }
 
    private:
     const lr_schedule& schedule_;
