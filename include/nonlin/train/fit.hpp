@@ -59,9 +59,9 @@ struct epoch_report {
 /// Held-out data that fit evaluates after every epoch and never trains on: inputs [n][inputs] and
 /// targets [n][outputs], or (for cross_entropy) one class index per row in `labels` instead.
 struct validation_data {
-  std::span<const float> x;
-  std::span<const float> targets;
-  std::span<const std::uint32_t> labels;
+  std::span<const float> x = {};
+  std::span<const float> targets = {};
+  std::span<const std::uint32_t> labels = {};
   bool empty() const noexcept { return x.empty(); }
 };
 
