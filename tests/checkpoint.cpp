@@ -279,3 +279,26 @@ BOOST_AUTO_TEST_CASE(a_run_to_resume_refuses_a_plain_sgd_whose_velocity_would_be
   BOOST_CHECK_THROW(nl::fit(m, data.x, data.y, nl::mse{}, nl::sgd{.momentum = 0.9f}, {.epochs = 1, .progress = &p}),
                     std::invalid_argument);
 }
+
+// docs/training.md, "Checkpoints": the example, compiled and run.
+BOOST_AUTO_TEST_CASE(the_checkpoint_example_of_the_training_docs) {
+  const std::string path = temporary("docs");
+  const auto data = nl::datasets::moons(300, /*seed*/ 3);
+  net m;
+  nl::init::glorot_uniform(m, /*seed*/ 11);
+  nl::adam<net> adam{.learning_rate = 0.01f};
+  nl::fit_progress progress;
+  nl::fit(m, data.x, data.y, nl::mse{}, adam, {.epochs = 20, .seed = 9, .progress = &progress});
+  nl::save_checkpoint(path, m, adam, progress);
+  // ... later, in another process:
+  net m2;
+  nl::adam<net> adam2;
+  nl::fit_progress progress2;
+  nl::load_checkpoint(path, m2, adam2, progress2);
+  const auto rest =
+      nl::fit(m2, data.x, data.y, nl::mse{}, adam2, {.epochs = 40, .seed = 9, .progress = &progress2});  // epochs 21 … 40
+  BOOST_TEST(rest.size() == 20u);
+  BOOST_TEST(progress2.epochs_done == 40u);
+  BOOST_TEST(adam2.step_count == 40u * 10u);  // 300 rows in batches of 32: 10 per epoch
+  std::remove(path.c_str());
+}

@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import statistics
 import struct
 import subprocess
@@ -148,7 +149,7 @@ def main():
     table = '\n'.join(lines)
     note = (f'Measured on {args.machine or machine()}, shared with other work; torch {torch.__version__}, scikit-learn '
             f'{sklearn.__version__}, Python {platform.python_version()}; {len(seeds)} seeds (0 … {len(seeds) - 1}); '
-            f'`/usr/bin/python3 tools/digits/compare.py {" ".join(sys.argv[1:])}`.')
+            f'`/usr/bin/python3 tools/digits/compare.py {shlex.join(sys.argv[1:])}`.')
     block = f'{table}\n\n{note}'
     print(block)
     if args.no_write:
