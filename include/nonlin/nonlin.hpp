@@ -31,8 +31,10 @@
 #include <nonlin/io/safetensors.hpp>
 #include <nonlin/io/tensor.hpp>
 
-// Training: gradients, losses, SGD, the fit loop, initialisers, data sets, diagnostics.
+// Training: gradients, losses, optimisers, schedules, the fit loop, checkpoints, initialisers, data
+// sets, diagnostics.
 #include <nonlin/train/adam.hpp>
+#include <nonlin/train/checkpoint.hpp>
 #include <nonlin/train/datasets.hpp>
 #include <nonlin/train/diagnostics.hpp>
 #include <nonlin/train/fit.hpp>
