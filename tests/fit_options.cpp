@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -333,4 +334,35 @@ BOOST_AUTO_TEST_CASE(the_fit_options_example_of_the_training_docs) {
   BOOST_TEST(progress.stopped_early);
   BOOST_TEST(losses.size() == progress.epochs_done);
   BOOST_TEST(best_accuracy > 0.95f);
+}
+
+namespace {
+
+// A loss tag of one's own with only what training needs (no mean, no accuracy): mse under another name.
+struct own_mse {
+  static constexpr nl::wrt seed_at = nl::wrt::output;
+  template <class Act>
+  static constexpr void check_output_activation() noexcept {}
+  template <std::size_t Outputs>
+  static float scale(std::size_t n) noexcept { return nl::mse::scale<Outputs>(n); }
+  template <class Act, class V, std::size_t N>
+  static V tile(const std::array<V, N>& y, const std::array<V, N>& t, std::array<V, N>& g, float scale) noexcept {
+    return nl::mse::tile<Act>(y, t, g, scale);
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_loss_tag_of_ones_own_trains_and_is_refused_validation_in_words) {
+  const auto data = nl::datasets::circles(100, 1);
+  net a, b;
+  nl::init::glorot_uniform(a, 1);
+  nl::init::glorot_uniform(b, 1);
+  const auto own = nl::fit(a, data.x, data.y, own_mse{}, nl::sgd{.learning_rate = 0.5f}, {.epochs = 5});
+  const auto tag = nl::fit(b, data.x, data.y, nl::mse{}, nl::sgd{.learning_rate = 0.5f}, {.epochs = 5});
+  BOOST_TEST(own == tag, boost::test_tools::per_element());
+  BOOST_TEST(invalid_argument_of([&] {
+               nl::fit(a, data.x, data.y, own_mse{}, nl::sgd{}, {.epochs = 1, .validation_split = 0.2f});
+             }) == "nonlin::fit: validation needs a loss with mean(out, target, outputs) and accuracy members, as "
+                   "nonlin::mse, bce and cross_entropy have");
 }

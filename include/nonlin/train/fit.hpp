@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
@@ -236,6 +237,14 @@ float reported_learning_rate(const Optimizer& opt) {
     return std::numeric_limits<float>::quiet_NaN();
 }
 
+// What validation needs from a loss tag: its mean over outputs and targets, and its kind of accuracy
+// (nl::mse, nl::bce and nl::cross_entropy have both; a tag of one's own may train without them).
+template <class Loss>
+concept validating_loss = requires(std::span<const float> s) {
+  { Loss::mean(s, s, std::size_t{1}) } -> std::convertible_to<float>;
+  { Loss::accuracy } -> std::convertible_to<accuracy_kind>;
+};
+
 // Validation and early stopping after an epoch, out of line so that the training loop's code is the
 // same whether or not they run (see `scheduled` on why that matters).
 template <class Net, class Loss>
@@ -249,19 +258,27 @@ class epoch_end {
     if (!(options.min_delta >= 0.0f))
       throw std::invalid_argument("nonlin::fit: min_delta must be at least 0; got " +
                                   std::to_string(options.min_delta));
-    if (!options.validation.empty()) check_gradient_spans<Net>("nonlin::fit (validation)", options.validation.x,
-                                                               options.validation.targets);
+    if (!options.validation.empty()) {
+      check_gradient_spans<Net>("nonlin::fit (validation)", options.validation.x, options.validation.targets);
+      if constexpr (!validating_loss<Loss>)
+        throw std::invalid_argument("nonlin::fit: validation needs a loss with mean(out, target, outputs) and "
+                                    "accuracy members, as nonlin::mse, bce and cross_entropy have");
+    }
   }
 
   // Fills the report's validation fields and updates the progress record; returns whether early
   // stopping ends the run.
   [[gnu::noinline]] bool operator()(const Net& m, epoch_report& report) {
     progress_.epochs_done = report.epoch;
-    if (options_.validation.empty()) return false;
-    m.forward(options_.validation.x, out_);
-    const auto& target = options_.validation.targets;
-    report.validation_loss = Loss::mean(out_, target, Net::outputs);
-    report.validation_accuracy = accuracy(target);
+    if constexpr (validating_loss<Loss>) {
+      if (options_.validation.empty()) return false;
+      m.forward(options_.validation.x, out_);
+      const auto& target = options_.validation.targets;
+      report.validation_loss = Loss::mean(out_, target, Net::outputs);
+      report.validation_accuracy = accuracy(target);
+    } else {
+      return false;  // the constructor refused validation data for this loss
+    }
     if (options_.patience == 0) return false;
     if (report.validation_loss < progress_.best_validation_loss - options_.min_delta) {
       progress_.best_validation_loss = report.validation_loss;
@@ -281,7 +298,9 @@ class epoch_end {
   }
 
  private:
-  float accuracy(std::span<const float> target) const {
+  float accuracy(std::span<const float> target) const
+    requires validating_loss<Loss>
+  {
     constexpr std::size_t no = Net::outputs;
     if constexpr (Loss::accuracy == accuracy_kind::none) {
       return std::numeric_limits<float>::quiet_NaN();
