@@ -136,7 +136,7 @@ def main():
             results.setdefault(('scikit-learn MLPClassifier', kind), []).append(run_sklearn(d, kind, seed))
         print(f'seed {seed} done', file=sys.stderr)
 
-    lines = ['| optimiser | library | test accuracy (mean ± sd) | min … max | training time per run (median) | time / nonlin\'s |',
+    lines = ['| optimiser | library | test accuracy (mean ± sd) | min … max | training wall time per run (median) | time / nonlin\'s |',
              '|---|---|---|---|---|---|']
     for kind, label in OPTIMISERS:
         base = statistics.median(s for _, s in results[('nonlin', kind)])
