@@ -67,9 +67,9 @@ struct dense_layer {
     return z;
   }
 
-  /// Applies the activation to a pre-activation, in place.
+  /// Applies the activation to a pre-activation, in place (always inlined, as operator() is).
   template <class V>
-  static constexpr void activate(std::array<V, Outputs>& z) noexcept {
+  [[gnu::always_inline]] static constexpr void activate(std::array<V, Outputs>& z) noexcept {
     if constexpr (Activation::is_elementwise) {
       for (auto& v : z) v = Activation::value(v);
     } else {

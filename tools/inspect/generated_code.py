@@ -170,7 +170,7 @@ def main():
     for t in targets:
         w(summary_row(lecture[t]))
     w("")
-    w("Read it as (x86-64): 80 fmas per tile of one vector, of which 10 are the weights (each of the 5 biases "
+    w("Read it as (AVX2 and AVX-512): 80 fmas per tile of one vector, of which 10 are the weights (each of the 5 biases "
       "starts its sum, so 15 parameters cost 10 fmas) and 70 are activations: 15 for each of the four tanh, 10 "
       "for the sigmoid. The weights are the cheap part of this network; its time goes to the activations, "
       "which is the lecture's point about what non-linearity costs. The group of 4 tiles that a large batch "

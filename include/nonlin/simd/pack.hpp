@@ -285,7 +285,7 @@ constexpr V fma(V a, V b, V c) noexcept {
 /// a product on such a CPU), because an exact fma emulated there costs about five times as much.
 /// The activations keep fma: their error bounds are proved with it.
 template <class V>
-constexpr V multiply_add(V a, V b, V c) noexcept {
+[[gnu::always_inline]] constexpr V multiply_add(V a, V b, V c) noexcept {
   if constexpr (has_fma_instruction)
     return fma(a, b, c);
   else
