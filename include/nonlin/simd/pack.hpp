@@ -44,8 +44,8 @@ inline constexpr const char* target_name = "sse";
 #endif
 
 /// Whether the target multiplies and adds with one rounding in one instruction. Without it (x86-64
-/// built for the baseline, SSE2), fma below is emulated exactly in double lanes, about ten
-/// instructions, and multiply_add rounds twice in two.
+/// built for the baseline, SSE2), fma below is emulated exactly in double lanes, and multiply_add
+/// is a multiply and an add, rounding twice.
 #if defined(__FMA__) || defined(__aarch64__)
 inline constexpr bool has_fma_instruction = true;
 #else
@@ -200,7 +200,7 @@ template <class V, std::size_t... Pair>
   using D = vec<double, 2>;
   using F = vec<float, 2>;
   // Each pair of lanes widened, fused in double, narrowed; then the pairs put back together.
-  const vec<float, 2> narrowed[] = {__builtin_convertvector(
+  const F narrowed[] = {__builtin_convertvector(
       fma_double_lanes(__builtin_convertvector(__builtin_shufflevector(a, a, 2 * Pair, 2 * Pair + 1), D),
                        __builtin_convertvector(__builtin_shufflevector(b, b, 2 * Pair, 2 * Pair + 1), D),
                        __builtin_convertvector(__builtin_shufflevector(c, c, 2 * Pair, 2 * Pair + 1), D)),
