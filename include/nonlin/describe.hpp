@@ -67,9 +67,11 @@ inline std::string network_type_name(std::string_view qualifier = "") {
         [&] {
           using L = typename Net::template layer_type<K>;
           using A = typename L::activation_type;
-          s += ", " + q + "dense<" + decimal(L::outputs);
+          constexpr auto blocks = network_traits<Net>::blocks;
+          s += blocks.begins[K] ? ", " + q + "residual<" : ", ";
+          s += q + "dense<" + decimal(L::outputs);
           if constexpr (!network_traits<Net>::is_identity[K]) s += ", " + q + activation_label<A>(label_style::type);
-          s += ">";
+          s += blocks.ends[K] ? ">>" : ">";
         }(),
         ...);
   }(std::make_index_sequence<Net::depth>{});

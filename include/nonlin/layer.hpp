@@ -1,5 +1,5 @@
-// nonlin/layer.hpp: the words a network is declared with (input<N>, dense<Outputs, Activation>)
-// and dense_layer, the storage of one layer with its single-sample evaluation.
+// nonlin/layer.hpp: the words a network is declared with (input<N>, dense<Outputs, Activation>,
+// residual<dense...>) and dense_layer, the storage of one layer with its single-sample evaluation.
 // dense_layer's weights are row-major [out][in], exactly as torch.nn.Linear keeps them.
 #pragma once
 
@@ -40,6 +40,24 @@ template <class T>
 inline constexpr bool is_dense_v = false;
 template <std::size_t N, class A>
 inline constexpr bool is_dense_v<dense<N, A>> = true;
+
+/// A residual block: its inner chain of dense layers f, and the block's input h added to their output,
+/// h + f(h), as torch writes `x + block(x)`. The chain must end as wide as it begins (network checks
+/// that, knowing h's width). An activation of the sum, relu(h + f(h)), is not part of the block: a
+/// following layer's activation sees h + f(h) only through its own product.
+template <class... Layers>
+struct residual {
+  static_assert(sizeof...(Layers) > 0, "nonlin::residual<Layers...>: a residual block needs at least one dense layer");
+  static_assert((is_dense_v<Layers> && ...),
+                "nonlin::residual<Layers...>: a residual block holds dense<Outputs, Activation> layers only "
+                "(no input<N>, and blocks do not nest)");
+  static constexpr std::size_t size = sizeof...(Layers);
+};
+
+template <class T>
+inline constexpr bool is_residual_v = false;
+template <class... L>
+inline constexpr bool is_residual_v<residual<L...>> = true;
 
 /// The weights of one dense layer and its evaluation on one sample (or one SIMD tile of samples).
 template <std::size_t Inputs, std::size_t Outputs, class Activation>

@@ -14,6 +14,7 @@
 #include <nonlin/activation/identity.hpp>
 #include <nonlin/eval/execution.hpp>
 #include <nonlin/eval/forward.hpp>
+#include <nonlin/eval/residual.hpp>
 #include <nonlin/eval/single_sample.hpp>
 #include <nonlin/layer.hpp>
 #include <nonlin/layer_storage.hpp>
@@ -42,6 +43,42 @@ inline constexpr bool is_softmax_layer_v<dense<N, A>> = [] {
     return false;
 }();
 
+template <class Word>
+inline constexpr bool residual_holds_softmax_v = false;
+template <class... L>
+inline constexpr bool residual_holds_softmax_v<residual<L...>> = (is_softmax_layer_v<L> || ...);
+
+template <class Word>
+constexpr std::size_t outputs_of() noexcept {
+  if constexpr (is_dense_v<Word>) return Word::outputs;
+  else return 0;
+}
+
+// Whether every residual block ends as wide as it begins (words that are not layers count as
+// matching: their own message comes first).
+template <class Word>
+constexpr bool block_keeps_width(std::size_t& width) noexcept {
+  if constexpr (is_dense_v<Word>) {
+    width = Word::outputs;
+    return true;
+  } else if constexpr (is_residual_v<Word>) {
+    return [&]<class... L>(residual<L...>*) {
+      const std::size_t in = width;
+      ((width = outputs_of<L>()), ...);
+      return width == in;
+    }(static_cast<Word*>(nullptr));
+  } else {
+    return true;
+  }
+}
+
+template <class Input, class... Layers>
+constexpr bool residual_widths_match() noexcept {
+  std::size_t width = 0;
+  if constexpr (is_input_v<Input>) width = Input::size;
+  return (block_keeps_width<Layers>(width) && ...);
+}
+
 template <class Input, class... Layers>
 consteval bool check_network_declaration() {
   static_assert(is_input_v<Input>,
@@ -50,8 +87,14 @@ consteval bool check_network_declaration() {
                 "nonlin::network<input<N>, dense<...>...>: a network needs at least one dense layer");
   static_assert(!(is_input_v<Layers> || ...),
                 "nonlin::network<input<N>, dense<...>...>: input<N> may appear only once, as the first parameter");
-  static_assert((is_dense_v<Layers> && ...),
-                "nonlin::network<input<N>, dense<...>...>: every parameter after input<N> must be nonlin::dense<Outputs, Activation>");
+  static_assert(((is_dense_v<Layers> || is_residual_v<Layers>) && ...),
+                "nonlin::network<input<N>, dense<...>...>: every parameter after input<N> must be "
+                "nonlin::dense<Outputs, Activation> or nonlin::residual<dense<...>...>");
+  static_assert(residual_widths_match<Input, Layers...>(),
+                "nonlin::residual<Layers...>: the last layer of a residual block must have as many outputs as "
+                "the block has inputs, since h + f(h) adds them");
+  static_assert(!(residual_holds_softmax_v<Layers> || ...),
+                "nonlin::residual<Layers...>: softmax normalises the output and may not be inside a residual block");
   // Completing every declaration word lets its own static_assert speak (input<0>, dense<0>, dense<3, int>).
   return sizeof(Input) + (sizeof(Layers) + ... + 0) > 0;
 }
@@ -62,6 +105,9 @@ template <class Layer>
 inline constexpr bool is_valid_layer_v = false;
 template <std::size_t N, class A>
 inline constexpr bool is_valid_layer_v<dense<N, A>> = N > 0 && activation<A>;
+template <class... L>
+inline constexpr bool is_valid_layer_v<residual<L...>> = (is_valid_layer_v<L> && ...) &&
+                                                         !(is_softmax_layer_v<L> || ...);
 template <class Input>
 inline constexpr bool is_valid_input_v = false;
 template <std::size_t N>
@@ -69,11 +115,14 @@ inline constexpr bool is_valid_input_v<input<N>> = N > 0;
 
 template <class Input, class... Layers>
 inline constexpr bool is_valid_declaration = is_valid_input_v<Input> && sizeof...(Layers) > 0 &&
-                                             (is_valid_layer_v<Layers> && ...);
+                                             (is_valid_layer_v<Layers> && ...) &&
+                                             residual_widths_match<Input, Layers...>();
 
 struct placeholder_traits {
   static constexpr std::size_t depth = 1, inputs = 1, outputs = 1, parameter_count = 2;
   static constexpr std::array<std::size_t, 2> widths{1, 1};
+  static constexpr bool has_residual = false;
+  static constexpr block_marks<1> blocks{};
   template <std::size_t K>
   using layer_type = dense_layer<1, 1, identity>;
 };
@@ -136,7 +185,7 @@ class network {
   /// products (its header states the order of the sums); the other lane types sum in input order.
   template <class V>
   constexpr std::array<V, outputs> operator()(const std::array<V, inputs>& x) const noexcept {
-    return evaluate<V, 0>(x);
+    return evaluate<V, 0>(x, detail::no_open_block{});
   }
 
   /// A batch, row-major [n][inputs] -> [n][outputs], for any n; throws std::invalid_argument when the
@@ -154,8 +203,10 @@ class network {
  private:
   // With GCC inlined into operator(), so that one sample's layers run as one function, as a fold
   // would; Clang inlines the chain itself, and forcing it costs Clang time quadratic in the depth.
-  template <class V, std::size_t K>
-  NONLIN_INLINE_LAYER constexpr std::array<V, traits::widths[depth]> evaluate(const std::array<V, traits::widths[K]>& h) const noexcept {
+  // `skip` is the input of the residual block layer K is in (nothing outside blocks).
+  template <class V, std::size_t K, class Skip>
+  NONLIN_INLINE_LAYER constexpr std::array<V, traits::widths[depth]> evaluate(const std::array<V, traits::widths[K]>& h,
+                                                                    const Skip& skip) const noexcept {
     const auto& l = layer<K>();
     auto next = [&] {
       if constexpr (std::is_same_v<V, float>)
@@ -163,10 +214,21 @@ class network {
       else
         return l(h);
     }();
+    constexpr bool begins = traits::blocks.begins[K], ends = traits::blocks.ends[K];
+    if constexpr (ends) {
+      if constexpr (begins)
+        detail::add_skip(next, h);
+      else
+        detail::add_skip(next, skip);
+    }
     if constexpr (K + 1 == depth)
       return next;
+    else if constexpr (ends)
+      return evaluate<V, K + 1>(next, detail::no_open_block{});
+    else if constexpr (begins)
+      return evaluate<V, K + 1>(next, h);
     else
-      return evaluate<V, K + 1>(next);
+      return evaluate<V, K + 1>(next, skip);
   }
 
   detail::layer_storage<layers_type> storage_{};

@@ -47,13 +47,59 @@ template <std::size_t K, class... T>
 using type_at = typename decltype(select_type<K>(
     std::declval<indexed_types<std::index_sequence_for<T...>, T...>>()))::type;
 
-}  // namespace detail
+// The dense layers a network's declaration words stand for, in order: a dense word is itself, a
+// residual block its inner layers. Concatenated by a fold over operator+, in constant depth.
+template <class... T>
+struct type_list {};
+template <class... A, class... B>
+type_list<A..., B...> operator+(type_list<A...>, type_list<B...>);
+template <class Word>
+struct dense_layers_of {
+  using type = type_list<Word>;
+};
+template <class... L>
+struct dense_layers_of<residual<L...>> {
+  using type = type_list<L...>;
+};
+template <class... Words>
+using flattened_t = decltype((type_list<>{} + ... + typename dense_layers_of<Words>::type{}));
 
-template <class Net>
-struct network_traits;
+template <class Word>
+inline constexpr std::size_t dense_count_v = 1;
+template <class... L>
+inline constexpr std::size_t dense_count_v<residual<L...>> = sizeof...(L);
+
+/// Where the residual blocks lie among the dense layers: begins[k] when layer k is the first of a
+/// block (its input h is kept), ends[k] when it is the last (h is added to its output), and then
+/// source[k], the first layer of that block (h is activation source[k], the input of that layer).
+template <std::size_t Depth>
+struct block_marks {
+  std::array<bool, Depth> begins{}, ends{};
+  std::array<std::size_t, Depth> source{};
+};
+
+template <class... Words>
+consteval auto find_residual_blocks() {
+  constexpr std::size_t depth = (dense_count_v<Words> + ... + 0);
+  constexpr std::array<std::size_t, sizeof...(Words)> sizes{dense_count_v<Words>...};
+  constexpr std::array<bool, sizeof...(Words)> is_block{is_residual_v<Words>...};
+  block_marks<depth> marks;
+  std::size_t first = 0;
+  for (std::size_t w = 0; w < sizes.size(); first += sizes[w], ++w) {
+    if (!is_block[w]) continue;
+    const std::size_t last = first + sizes[w] - 1;
+    marks.begins[first] = true;
+    marks.ends[last] = true;
+    marks.source[last] = first;
+  }
+  return marks;
+}
+
+template <class Input, class Dense>
+struct chain_traits;
 
 template <class Input, class... Layers>
-struct network_traits<network<Input, Layers...>> {
+struct chain_traits<Input, type_list<Layers...>> {
   using input = Input;
   static constexpr std::size_t depth = sizeof...(Layers);
   static constexpr std::size_t inputs = Input::size;
@@ -100,6 +146,27 @@ struct network_traits<network<Input, Layers...>> {
   static constexpr std::size_t activation_evaluations = [] {
     std::size_t n = 0;
     for (std::size_t k = 0; k < depth; ++k) n += is_identity[k] ? 0 : widths[k + 1];
+    return n;
+  }();
+};
+
+}  // namespace detail
+
+template <class Net>
+struct network_traits;
+
+/// The traits of network<Input, Words...>: everything is counted over the dense layers, residual
+/// blocks flattened in declaration order (layer K is the K-th dense layer wherever it stands).
+template <class Input, class... Words>
+struct network_traits<network<Input, Words...>> : detail::chain_traits<Input, detail::flattened_t<Words...>> {
+  using chain = detail::chain_traits<Input, detail::flattened_t<Words...>>;
+  static constexpr std::size_t residual_blocks = (std::size_t{is_residual_v<Words>} + ... + 0);
+  static constexpr bool has_residual = residual_blocks > 0;
+  static constexpr detail::block_marks<chain::depth> blocks = detail::find_residual_blocks<Words...>();
+  /// Additions of a skip per sample: a block adds its input's width once.
+  static constexpr std::size_t skip_additions = [] {
+    std::size_t n = 0;
+    for (std::size_t k = 0; k < chain::depth; ++k) n += blocks.ends[k] ? chain::widths[k + 1] : 0;
     return n;
   }();
 };

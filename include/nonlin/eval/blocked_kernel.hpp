@@ -12,6 +12,7 @@
 
 #include <nonlin/eval/dense_kernel.hpp>
 #include <nonlin/eval/plan.hpp>
+#include <nonlin/eval/residual.hpp>
 #include <nonlin/simd/transpose.hpp>
 #include <nonlin/simd/pack.hpp>
 
@@ -20,8 +21,10 @@ namespace nonlin::detail {
 // One block of a layer: rows row0 … row0 + Rows − 1 for Packs packs of the tile, the bias first, the
 // activation in the epilogue (elementwise per accumulator; a row-wise softmax over the whole block,
 // whose Rows is then the whole layer), or the pre-activation stored when the activation comes later.
-template <std::size_t Rows, std::size_t Packs, std::size_t Stride, bool Activate, class Layer>
-inline void dense_block(const Layer& layer, std::size_t row0, const float* h, float* z) noexcept {
+// The last layer of a residual block adds the block's input (`skip`, laid out as z) in the same
+// epilogue, so the sum costs no pass of its own.
+template <std::size_t Rows, std::size_t Packs, std::size_t Stride, bool Activate, bool AddSkip, class Layer>
+inline void dense_block(const Layer& layer, std::size_t row0, const float* h, float* z, const float* skip) noexcept {
   using A = typename Layer::activation_type;
   constexpr std::size_t in = Layer::inputs;
   const auto bias = [&](std::size_t r) { return simd::broadcast<kernel_pack>(layer.bias[row0 + r]); };
@@ -31,9 +34,15 @@ inline void dense_block(const Layer& layer, std::size_t row0, const float* h, fl
 #pragma GCC unroll 32
           for (std::size_t r = 0; r < Rows; ++r)
 #pragma GCC unroll 8
-            for (std::size_t p = 0; p < Packs; ++p)
-              simd::store(z + (row0 + r) * Stride + p * kernel_lanes, A::value(acc[r][p]));
+            for (std::size_t p = 0; p < Packs; ++p) {
+              const std::size_t at = (row0 + r) * Stride + p * kernel_lanes;
+              if constexpr (AddSkip)
+                simd::store(z + at, A::value(acc[r][p]) + simd::load<kernel_pack>(skip + at));
+              else
+                simd::store(z + at, A::value(acc[r][p]));
+            }
         } else if constexpr (Activate) {
+          static_assert(!AddSkip, "a residual block holds no softmax");
           static_assert(Rows == Layer::outputs);
           for (std::size_t p = 0; p < Packs; ++p) {
             std::array<kernel_pack, Rows> column;
@@ -42,6 +51,7 @@ inline void dense_block(const Layer& layer, std::size_t row0, const float* h, fl
             for (std::size_t r = 0; r < Rows; ++r) simd::store(z + r * Stride + p * kernel_lanes, column[r]);
           }
         } else {
+          static_assert(!AddSkip, "a residual block holds no softmax");
           for (std::size_t r = 0; r < Rows; ++r)
             for (std::size_t p = 0; p < Packs; ++p)
               simd::store(z + (row0 + r) * Stride + p * kernel_lanes, acc[r][p]);
@@ -80,29 +90,32 @@ struct dense_blocking {
   static constexpr std::size_t rest_rows = outputs % rows;
 };
 
-template <std::size_t Rows, std::size_t Packs, std::size_t Stride, bool Activate, class Layer>
-inline void dense_pack_group(const Layer& layer, const float* h, float* z) noexcept {
+template <std::size_t Rows, std::size_t Packs, std::size_t Stride, bool Activate, bool AddSkip, class Layer>
+inline void dense_pack_group(const Layer& layer, const float* h, float* z, const float* skip) noexcept {
   using blocking = dense_blocking<Layer, Stride / kernel_lanes>;
   for (std::size_t b = 0; b < blocking::full_row_blocks; ++b)
-    dense_block<Rows, Packs, Stride, Activate>(layer, b * Rows, h, z);
+    dense_block<Rows, Packs, Stride, Activate, AddSkip>(layer, b * Rows, h, z, skip);
   if constexpr (blocking::rest_rows != 0)
-    dense_block<blocking::rest_rows, Packs, Stride, Activate>(layer, blocking::full_row_blocks * Rows, h, z);
+    dense_block<blocking::rest_rows, Packs, Stride, Activate, AddSkip>(layer, blocking::full_row_blocks * Rows, h,
+                                                                      z, skip);
 }
 
-/// One layer on a tile of TilePacks packs: z[out][tile] = activation(W · h[in][tile] + b).
-template <std::size_t TilePacks, class Layer>
-[[gnu::noinline]] inline void dense_blocked(const Layer& layer, const float* h, float* z) noexcept {
+/// One layer on a tile of TilePacks packs: z[out][tile] = activation(W · h[in][tile] + b), plus
+/// skip[out][tile] when AddSkip (the last layer of a residual block).
+template <std::size_t TilePacks, bool AddSkip, class Layer>
+[[gnu::noinline]] inline void dense_blocked(const Layer& layer, const float* h, float* z, const float* skip) noexcept {
   using V = kernel_pack;
   using blocking = dense_blocking<Layer, TilePacks>;
   constexpr std::size_t stride = TilePacks * kernel_lanes, packs = blocking::packs;
   constexpr std::size_t groups = TilePacks / packs, rest_packs = TilePacks % packs;
   // Pack groups outside, rows inside: the group's inputs stay in L1 while the weights stream by.
   for (std::size_t g = 0; g < groups; ++g)
-    dense_pack_group<blocking::rows, packs, stride, blocking::fused>(
-        layer, h + g * packs * kernel_lanes, z + g * packs * kernel_lanes);
+    dense_pack_group<blocking::rows, packs, stride, blocking::fused, AddSkip>(
+        layer, h + g * packs * kernel_lanes, z + g * packs * kernel_lanes, skip + g * packs * kernel_lanes);
   if constexpr (rest_packs != 0)
-    dense_pack_group<blocking::rows, rest_packs, stride, blocking::fused>(
-        layer, h + groups * packs * kernel_lanes, z + groups * packs * kernel_lanes);
+    dense_pack_group<blocking::rows, rest_packs, stride, blocking::fused, AddSkip>(
+        layer, h + groups * packs * kernel_lanes, z + groups * packs * kernel_lanes,
+        skip + groups * packs * kernel_lanes);
   if constexpr (!blocking::fused) {
     // A softmax wider than the register file: the pre-activations went to z, normalised here.
     for (std::size_t p = 0; p < TilePacks; ++p) {
@@ -116,27 +129,34 @@ template <std::size_t TilePacks, class Layer>
   }
 }
 
-/// Up to TilePacks packs of samples through every layer; `workspace` holds two activation buffers.
+/// Up to TilePacks packs of samples through every layer; `workspace` holds the activation buffers
+/// (eval/residual.hpp says which activation lives in which).
 template <std::size_t TilePacks, class Net>
 inline void blocked_tile(const Net& net, const float* in, float* out, std::size_t count,
                          float* workspace) noexcept {
   using plan = forward_plan<Net>;
+  using traits = network_traits<Net>;
   constexpr std::size_t stride = TilePacks * kernel_lanes;
-  float* buffers[2] = {workspace, workspace + plan::max_width * plan::tile};
+  constexpr auto slot = activation_buffers<Net>();
+  const auto buffer = [&](std::size_t k) { return workspace + slot[k] * plan::max_width * plan::tile; };
   if (count < stride)  // the lanes past the batch's end compute on zeros and are never stored
     for (std::size_t f = 0; f < Net::inputs; ++f)
-      std::fill(buffers[0] + f * stride + count, buffers[0] + (f + 1) * stride, 0.0f);
-  transpose(in, Net::inputs, count, Net::inputs, buffers[0], stride);
+      std::fill(buffer(0) + f * stride + count, buffer(0) + (f + 1) * stride, 0.0f);
+  transpose(in, Net::inputs, count, Net::inputs, buffer(0), stride);
   [&]<std::size_t... K>(std::index_sequence<K...>) {
-    (dense_blocked<TilePacks>(net.template layer<K>(), buffers[K % 2], buffers[(K + 1) % 2]), ...);
+    (dense_blocked<TilePacks, traits::blocks.ends[K]>(net.template layer<K>(), buffer(K), buffer(K + 1),
+                                                      buffer(traits::blocks.source[K])),
+     ...);
   }(std::make_index_sequence<Net::depth>{});
-  transpose(buffers[Net::depth % 2], stride, Net::outputs, count, out, Net::outputs);
+  transpose(buffer(Net::depth), stride, Net::outputs, count, out, Net::outputs);
 }
 
-// The workspace: two buffers of max_width × tile floats. On the stack up to 256 KiB; beyond that
-// (networks thousands of units wide) once per thread, so that no thread's stack can overflow.
+// The workspace: two buffers of max_width × tile floats (three with residual blocks). On the stack
+// up to 256 KiB; beyond that (networks thousands of units wide) once per thread, so that no
+// thread's stack can overflow.
 template <class Net>
-inline constexpr std::size_t workspace_floats = 2 * forward_plan<Net>::max_width * forward_plan<Net>::tile;
+inline constexpr std::size_t workspace_floats =
+    activation_buffer_count<Net> * forward_plan<Net>::max_width * forward_plan<Net>::tile;
 
 template <class Net, class Body>
 inline void with_workspace(Body&& body) noexcept {

@@ -22,11 +22,14 @@ namespace nonlin::detail {
 template <std::size_t Depth>
 using merge_plan = std::array<bool, Depth>;
 
-/// Every identity layer that has a successor joins it: the plan collapse_t follows.
+/// Every identity layer that has a successor joins it: the plan collapse_t follows. A network with
+/// residual blocks merges no layers here (a merge would have to keep the blocks' skips apart);
+/// expr/collapse.hpp collapses an affine one as a whole.
 template <class Net>
 consteval merge_plan<network_traits<Net>::depth> full_merge_plan() {
   using traits = network_traits<Net>;
   merge_plan<traits::depth> plan{};
+  if (traits::has_residual) return plan;
   for (std::size_t k = 0; k + 1 < traits::depth; ++k) plan[k] = traits::is_identity[k];
   return plan;
 }
@@ -53,15 +56,19 @@ struct groups {
 
 /// The network type a plan produces: each group becomes its last layer's declaration (its outputs
 /// and its activation); the group's input width is the first layer's, which the network infers.
+/// A plan that merges nothing gives Net itself (with its residual blocks, if it has any).
 template <class Net, merge_plan<network_traits<Net>::depth> Plan>
 struct regroup {
   using traits = network_traits<Net>;
   static_assert(is_valid_plan(Plan, traits::is_identity));
   using g = groups<traits::depth, Plan>;
+  static_assert(!traits::has_residual || g::count == traits::depth,
+                "layers of a network with residual blocks are not merged");
   template <std::size_t... G>
   static auto build(std::index_sequence<G...>)
       -> network<typename traits::input, typename traits::template layer_declaration<g::bounds[G][1]>...>;
-  using type = decltype(build(std::make_index_sequence<g::count>{}));
+  using type = std::conditional_t<g::count == traits::depth, Net,
+                                  decltype(build(std::make_index_sequence<g::count>{}))>;
 };
 template <class Net, merge_plan<network_traits<Net>::depth> Plan>
 using regroup_t = typename regroup<Net, Plan>::type;

@@ -11,6 +11,7 @@
 
 #include <nonlin/detail/asm_marker.hpp>
 #include <nonlin/eval/plan.hpp>
+#include <nonlin/eval/residual.hpp>
 #include <nonlin/simd/transpose.hpp>
 #include <nonlin/simd/pack.hpp>
 
@@ -21,16 +22,31 @@ namespace nonlin::detail {
 // order lets the core overlap them; one tile at a time leaves the FMA units waiting on latency.
 // Always inlined, so that a group's layers are one function whose values stay in registers (Clang
 // would otherwise call the deeper layers with the tiles passed through memory).
-template <std::size_t K, std::size_t Group, class Net, class Tiles>
-[[gnu::always_inline]] inline auto register_layers(const Net& net, const Tiles& h) noexcept {
+// `skip` holds the tiles' inputs of the residual block layer K is in (an empty struct outside
+// blocks): kept in registers like every other value of the tile.
+template <std::size_t K, std::size_t Group, class Net, class Tiles, class Skip>
+[[gnu::always_inline]] inline auto register_layers(const Net& net, const Tiles& h, const Skip& skip) noexcept {
   if constexpr (K == Net::depth) {
     return h;
   } else {
+    using traits = network_traits<Net>;
+    constexpr bool begins = traits::blocks.begins[K], ends = traits::blocks.ends[K];
     const auto& layer = net.template layer<K>();
     std::array<std::array<kernel_pack, Net::template layer_type<K>::outputs>, Group> z;
 #pragma GCC unroll 4
-    for (std::size_t g = 0; g < Group; ++g) z[g] = layer(h[g]);
-    return register_layers<K + 1, Group>(net, z);
+    for (std::size_t g = 0; g < Group; ++g) {
+      z[g] = layer(h[g]);
+      if constexpr (ends && begins)
+        add_skip(z[g], h[g]);
+      else if constexpr (ends)
+        add_skip(z[g], skip[g]);
+    }
+    if constexpr (ends)
+      return register_layers<K + 1, Group>(net, z, no_open_block{});
+    else if constexpr (begins)
+      return register_layers<K + 1, Group>(net, z, h);
+    else
+      return register_layers<K + 1, Group>(net, z, skip);
   }
 }
 
@@ -40,7 +56,7 @@ inline void register_group(const Net& net, const float* in, float* out) noexcept
   NONLIN_ASM_MARKER_3("register tiles begin group=%c0 lanes=%c1 depth=%c2", Group, step, Net::depth);
   std::array<std::array<kernel_pack, ni>, Group> x;
   for (std::size_t g = 0; g < Group; ++g) x[g] = load_transposed<ni>(in + g * step * ni);
-  const auto y = register_layers<0, Group>(net, x);
+  const auto y = register_layers<0, Group>(net, x, no_open_block{});
   for (std::size_t g = 0; g < Group; ++g) store_transposed<no>(y[g], out + g * step * no);
   NONLIN_ASM_MARKER("register tiles end");
 }

@@ -29,10 +29,15 @@ std::string layer_description() {
 }
 
 // The index torch.nn.Sequential gives the K-th Linear when every non-identity activation follows it
-// as a module of its own: Linear, Tanh, Linear, Tanh, Linear, Sigmoid -> 0, 2, 4.
+// as a module of its own: Linear, Tanh, Linear, Tanh, Linear, Sigmoid -> 0, 2, 4. A network with
+// residual blocks has no such Sequential; its layers are numbered by position, blocks flattened.
 template <class Net>
 constexpr std::array<std::size_t, Net::depth> sequential_indices() {
   std::array<std::size_t, Net::depth> indices{};
+  if (network_traits<Net>::has_residual) {
+    for (std::size_t k = 0; k < Net::depth; ++k) indices[k] = k;
+    return indices;
+  }
   std::size_t next = 0;
   [&]<std::size_t... K>(std::index_sequence<K...>) {
     ((indices[K] = next,
@@ -99,7 +104,8 @@ Net load_safetensors(const std::string& path, ignore_recorded_type_t) {
 
 /// Writes m's weights as F32 safetensors, with the names torch.nn.Sequential would give the same
 /// network built as Linear, activation, Linear, ... (an identity activation adds no module):
-/// network<input<2>, dense<2, tanh>, dense<1, sigmoid>> writes 0.weight, 0.bias, 2.weight, 2.bias.
+/// network<input<2>, dense<2, tanh>, dense<1, sigmoid>> writes 0.weight, 0.bias, 2.weight, 2.bias;
+/// with residual blocks the names are positions, 0.weight, 1.weight, ..., blocks flattened.
 /// "__metadata__" records {"format": "pt", "nonlin_type": "network<...>"}. Loading the file gives
 /// back every float bit for bit. Throws nl::format_error when the file cannot be written.
 template <class Input, class... Layers>

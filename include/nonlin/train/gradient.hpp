@@ -63,7 +63,8 @@ class gradient_workspace {
   static constexpr std::size_t tiles = detail::block_tiles<Net>();
   static constexpr std::size_t block_samples = lanes * tiles;
 
-  gradient_workspace() : packs_((detail::activation_packs_per_tile<Net>() + 2 * Net::outputs) * tiles) {}
+  gradient_workspace()
+      : packs_((detail::activation_packs_per_tile<Net>() + 2 * Net::outputs + residual_packs_) * tiles) {}
 
   /// Activation k of the block: k = 0 is the input, k = K + 1 the output of layer K; layout
   /// [feature][tile], one sample per lane.
@@ -71,9 +72,27 @@ class gradient_workspace {
   /// Two scratch blocks of the output's shape: a copy of the output, and the targets of a loss.
   detail::lane_pack* output_copy() noexcept { return activation(Net::depth + 1); }
   detail::lane_pack* targets() noexcept { return output_copy() + Net::outputs * tiles; }
+  /// For the last layer K of a residual block with an activation: its activation's output before the
+  /// block's input is added (activation(K + 1) holds the sum, which the next layer reads).
+  detail::lane_pack* block_output(std::size_t k) noexcept {
+    return targets() + (Net::outputs + inner_offsets_[k]) * tiles;
+  }
+  /// The gradient with respect to the output of the residual block being gone through backwards,
+  /// kept for its input, where the skip adds it.
+  detail::lane_pack* block_gradient() noexcept { return block_output(Net::depth); }
 
  private:
   static constexpr auto widths_ = detail::activation_widths<Net>();
+  using traits_ = network_traits<Net>;
+  // Offsets of block_output(k) (zero-width for the other layers), then block_gradient's.
+  static constexpr auto inner_offsets_ = [] {
+    std::array<std::size_t, Net::depth + 1> off{};
+    for (std::size_t k = 0; k < Net::depth; ++k)
+      off[k + 1] = off[k] + (traits_::blocks.ends[k] && !traits_::is_identity[k] ? traits_::widths[k + 1] : 0);
+    return off;
+  }();
+  static constexpr std::size_t residual_packs_ =
+      traits_::has_residual ? inner_offsets_[Net::depth] + traits_::max_width : 0;
   static constexpr auto offsets_ = [] {
     std::array<std::size_t, Net::depth + 2> off{};
     for (std::size_t k = 1; k <= Net::depth + 1; ++k) off[k] = off[k - 1] + widths_[k - 1];
@@ -168,10 +187,14 @@ inline void for_static_blocks(Kernel kernel) noexcept {
 }
 
 // Layer K's share of backward: its weight and bias gradients, then (unless K = 0) the delta of
-// layer K − 1, written over that layer's stored output, which nothing needs any more.
-template <class Layer, class PrevAct, bool HasPrev, std::size_t Tiles>
+// layer K − 1, written over that layer's stored output `x`, which nothing needs any more. The
+// derivative of layer K − 1 reads its activation's output from `y` (x itself, except after a
+// residual block). With residual blocks, `block_gradient` carries the gradient with respect to a
+// block's output to its input: added there when layer K begins a block (AddBlock), and recorded
+// when layer K − 1 ends one (KeepBlock), before the derivative.
+template <class Layer, class PrevAct, bool HasPrev, bool AddBlock, bool KeepBlock, std::size_t Tiles>
 inline void backward_layer(const Layer& layer, Layer& grad, const lane_pack* delta, lane_pack* x,
-                           std::size_t tiles) noexcept {
+                           const lane_pack* y, lane_pack* block_gradient, std::size_t tiles) noexcept {
   constexpr std::size_t In = Layer::inputs, Out = Layer::outputs;
   for (std::size_t o = 0; o < Out; ++o) {
     lane_pack s = simd::broadcast<lane_pack>(0.0f);
@@ -185,8 +208,11 @@ inline void backward_layer(const Layer& layer, Layer& grad, const lane_pack* del
   if constexpr (HasPrev) {
     const float* w = layer.weight.data();
     for_blocks<In, training_block_rows, training_block_tiles>(tiles, [&]<std::size_t RI, std::size_t RT>(std::size_t i, std::size_t t) {
-      input_gradient_kernel<In, Out, Tiles, RI, RT>(
-          w, delta, x, i, t, [](lane_pack g, lane_pack y) { return g * PrevAct::derivative_from_output(y); });
+      input_gradient_kernel<In, Out, Tiles, RI, RT>(w, delta, x, i, t, [&](lane_pack g, std::size_t at) {
+        if constexpr (AddBlock) g = g + block_gradient[at];
+        if constexpr (KeepBlock) block_gradient[at] = g;
+        return g * PrevAct::derivative_from_output(y[at]);
+      });
     });
   }
 }
@@ -199,12 +225,54 @@ void zero(Net& net) noexcept {
   });
 }
 
+// Layer K forward on a block of samples: activation(K) → activation(K + 1). The last layer of a
+// residual block keeps its activation's output apart when the derivative needs it, then adds the
+// block's input.
+template <std::size_t K, class Net>
+inline void forward_step(const Net& m, gradient_workspace<Net>& ws, std::size_t tiles) noexcept {
+  using traits = network_traits<Net>;
+  using L = typename Net::template layer_type<K>;
+  constexpr std::size_t T = gradient_workspace<Net>::tiles;
+  lane_pack* y = ws.activation(K + 1);
+  forward_layer<L, T>(m.template layer<K>(), ws.activation(K), y, tiles);
+  if constexpr (traits::blocks.ends[K]) {
+    const lane_pack* skip = ws.activation(traits::blocks.source[K]);
+    lane_pack* inner = ws.block_output(K);
+    for (std::size_t o = 0; o < L::outputs; ++o)
+      for (std::size_t t = 0; t < tiles; ++t) {
+        if constexpr (!traits::is_identity[K]) inner[o * T + t] = y[o * T + t];
+        y[o * T + t] = y[o * T + t] + skip[o * T + t];
+      }
+  }
+}
+
+// Layer K backward: its gradients, and the delta of layer K − 1 (see backward_layer).
+template <std::size_t K, class Net>
+inline void backward_step(const Net& m, Net& grad, gradient_workspace<Net>& ws, std::size_t tiles) noexcept {
+  using traits = network_traits<Net>;
+  using L = typename Net::template layer_type<K>;
+  constexpr std::size_t T = gradient_workspace<Net>::tiles;
+  lane_pack* delta = ws.activation(K + 1);
+  lane_pack* x = ws.activation(K);
+  if constexpr (K > 0) {
+    using Prev = typename Net::template layer_type<K - 1>;
+    constexpr bool after_block = traits::blocks.ends[K - 1];
+    const lane_pack* y = after_block && !traits::is_identity[K - 1] ? ws.block_output(K - 1) : x;
+    backward_layer<L, typename Prev::activation_type, true, traits::blocks.begins[K], after_block, T>(
+        m.template layer<K>(), grad.template layer<K>(), delta, x, y, ws.block_gradient(), tiles);
+  } else {
+    backward_layer<L, identity, false, false, false, T>(m.template layer<K>(), grad.template layer<K>(), delta, x,
+                                                        x, ws.block_gradient(), tiles);
+  }
+}
+
 // The driver: blocks of samples go forward through every layer, get their seed, and go back.
 // `seed(first, count, tiles, y)` overwrites the block's output y with the gradient at `At`.
 template <class Net, class Seed>
 void backpropagate(const Net& m, std::span<const float> in, Net& grad, gradient_workspace<Net>& ws, wrt at,
                    Seed seed) {
   using W = gradient_workspace<Net>;
+  using traits = network_traits<Net>;
   constexpr std::size_t D = Net::depth, T = W::tiles, lanes = W::lanes;
   zero(grad);
   const std::size_t n = in.size() / Net::inputs;
@@ -213,37 +281,36 @@ void backpropagate(const Net& m, std::span<const float> in, Net& grad, gradient_
     const std::size_t tiles = (count + lanes - 1) / lanes;
     load_rows_into_lanes<Net::inputs, T>(in.data() + first * Net::inputs, count, tiles, ws.activation(0));
     [&]<std::size_t... K>(std::index_sequence<K...>) {
-      (forward_layer<typename Net::template layer_type<K>, T>(m.template layer<K>(), ws.activation(K),
-                                                             ws.activation(K + 1), tiles),
-       ...);
+      (forward_step<K>(m, ws, tiles), ...);
     }(std::make_index_sequence<D>{});
 
     using Last = typename Net::template layer_type<D - 1>;
+    constexpr bool last_ends_block = traits::blocks.ends[D - 1];
     lane_pack* y = ws.activation(D);
     if (at == wrt::output) {
-      // The seed needs y and overwrites it: keep y for the activation's derivative in a tile copy.
-      lane_pack* out_copy = ws.output_copy();
-      for (std::size_t o = 0; o < Last::outputs; ++o)
-        for (std::size_t t = 0; t < tiles; ++t) out_copy[o * T + t] = y[o * T + t];
+      // The seed needs y and overwrites it: keep y for the activation's derivative in a tile copy
+      // (after a residual block, the activation's own output is kept already).
+      const lane_pack* activated = ws.output_copy();
+      if constexpr (last_ends_block && !traits::is_identity[D - 1])
+        activated = ws.block_output(D - 1);
+      else
+        for (std::size_t o = 0; o < Last::outputs; ++o)
+          for (std::size_t t = 0; t < tiles; ++t) ws.output_copy()[o * T + t] = y[o * T + t];
       seed(first, count, tiles, y);
-      output_delta<typename Last::activation_type, Last::outputs, T>(out_copy, y, tiles);
+      if constexpr (last_ends_block)
+        for (std::size_t o = 0; o < Last::outputs; ++o)
+          for (std::size_t t = 0; t < tiles; ++t) ws.block_gradient()[o * T + t] = y[o * T + t];
+      output_delta<typename Last::activation_type, Last::outputs, T>(activated, y, tiles);
     } else {
+      if constexpr (last_ends_block)
+        throw std::invalid_argument(
+            "nonlin::gradient: a gradient with respect to the logits needs a last layer outside residual "
+            "blocks (the block's output adds its input to the logits' activation)");
       seed(first, count, tiles, y);
     }
 
     [&]<std::size_t... R>(std::index_sequence<R...>) {
-      auto step = [&]<std::size_t K>() {
-        using L = typename Net::template layer_type<K>;
-        if constexpr (K > 0) {
-          using Prev = typename Net::template layer_type<K - 1>;
-          backward_layer<L, typename Prev::activation_type, true, T>(
-              m.template layer<K>(), grad.template layer<K>(), ws.activation(K + 1), ws.activation(K), tiles);
-        } else {
-          backward_layer<L, identity, false, T>(m.template layer<K>(), grad.template layer<K>(),
-                                                ws.activation(K + 1), ws.activation(K), tiles);
-        }
-      };
-      (step.template operator()<D - 1 - R>(), ...);
+      (backward_step<D - 1 - R>(m, grad, ws, tiles), ...);
     }(std::make_index_sequence<D>{});
   }
 }
@@ -286,6 +353,9 @@ float loss_and_gradient(const Net& m, std::span<const float> in, std::span<const
   using Act = typename Net::template layer_type<Net::depth - 1>::activation_type;
   constexpr std::size_t No = Net::outputs, T = W::tiles;
   Loss::template check_output_activation<Act>();
+  static_assert(Loss::seed_at == wrt::output || !network_traits<Net>::blocks.ends[Net::depth - 1],
+                "nonlin::loss_and_gradient: this loss takes the gradient at the logits, which needs the last "
+                "layer outside a residual block");
   const std::size_t n = in.size() / Net::inputs;
   if (n == 0) {
     detail::zero(grad);

@@ -99,8 +99,8 @@ inline void weight_gradient_kernel(const lane_pack* delta, const lane_pack* x, f
 }
 
 // g[i][t] = sum_o W[o][i] delta[o][t] for RI inputs and RT tiles: the dense micro-kernel reading W
-// by columns; `finish(g, prev)` turns the gradient with respect to the previous layer's output into
-// its delta (times the derivative), written over `prev`.
+// by columns; `finish(g, at)` turns the gradient with respect to the previous layer's output at
+// index `at` of the [feature][tile] layout into its delta (times the derivative), written to prev[at].
 template <std::size_t In, std::size_t Out, std::size_t Tiles, std::size_t RI, std::size_t RT, class Finish>
 inline void input_gradient_kernel(const float* w, const lane_pack* delta, lane_pack* prev, std::size_t i,
                                   std::size_t t, Finish finish) noexcept {
@@ -113,8 +113,8 @@ inline void input_gradient_kernel(const float* w, const lane_pack* delta, lane_p
         for (std::size_t j = 0; j < RI; ++j)
 #pragma GCC unroll 16
           for (std::size_t c = 0; c < RT; ++c) {
-            lane_pack& p = prev[(i + j) * Tiles + t + c];
-            p = finish(acc[j][c], p);
+            const std::size_t at = (i + j) * Tiles + t + c;
+            prev[at] = finish(acc[j][c], at);
           }
       });
 }
