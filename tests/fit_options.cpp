@@ -366,3 +366,25 @@ BOOST_AUTO_TEST_CASE(a_loss_tag_of_ones_own_trains_and_is_refused_validation_in_
              }) == "nonlin::fit: validation needs a loss with mean(out, target, outputs) and accuracy members, as "
                    "nonlin::mse, bce and cross_entropy have");
 }
+
+// A residual classifier trains through fit like any network: the three classes separate, and a
+// checkpointless rerun with the same seed repeats bit for bit.
+BOOST_AUTO_TEST_CASE(fit_trains_a_network_with_residual_blocks) {
+  using residual_classifier =
+      nl::network<nl::input<2>, nl::dense<16, nl::relu>, nl::residual<nl::dense<16, nl::relu>, nl::dense<16>>,
+                  nl::residual<nl::dense<16, nl::tanh>>, nl::dense<3, nl::softmax<>>>;
+  const auto d = make_three(300, 7);
+  auto run = [&] {
+    residual_classifier m;
+    nl::init::he_uniform(m, 3);
+    nl::epoch_report last{};
+    nl::fit(m, d.x, d.labels, nl::cross_entropy{}, nl::adam<residual_classifier>{.learning_rate = 0.01f},
+            {.epochs = 40, .seed = 2, .on_epoch = [&](const nl::epoch_report& r) { return last = r, true; },
+             .validation_split = 0.2f});
+    return std::pair{parameters(m), last};
+  };
+  const auto [weights, last] = run();
+  BOOST_TEST(last.validation_accuracy > 0.9f);
+  BOOST_TEST(last.validation_loss < 0.4f);
+  BOOST_TEST(same_bits(run().first, weights));
+}

@@ -364,3 +364,145 @@ BOOST_AUTO_TEST_CASE(describe_writes_identity_layers_as_bare_affine_maps) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// ---- residual blocks ------------------------------------------------------------------------------
+namespace {
+
+// Narrow (the register kernel), with adjacent blocks, a one-layer block and blocks ending in an
+// activation and in none.
+using res_narrow = nl::network<nl::input<2>, nl::dense<4, nl::tanh>, nl::residual<nl::dense<4, nl::tanh>, nl::dense<4>>,
+                               nl::residual<nl::dense<4, nl::sigmoid>>, nl::dense<1, nl::sigmoid>>;
+// Wide (the blocked kernel, whose tile keeps a block's input in a third buffer).
+using res_wide = nl::network<nl::input<16>, nl::dense<32, nl::relu>, nl::residual<nl::dense<64, nl::relu>, nl::dense<32>>,
+                             nl::residual<nl::dense<32, nl::tanh>, nl::dense<32, nl::elu<>>, nl::dense<32>>,
+                             nl::dense<3, nl::softmax<>>>;
+// A block first and last: the skip is the network's input, the output the block's sum.
+using res_only = nl::network<nl::input<8>, nl::residual<nl::dense<24, nl::relu>, nl::dense<8>>>;
+using res_256 = nl::network<nl::input<64>, nl::dense<256, nl::relu>, nl::residual<nl::dense<256, nl::relu>, nl::dense<256>>,
+                            nl::residual<nl::dense<256, nl::relu>, nl::dense<256>>, nl::dense<10>>;
+
+// y = x + W2·relu(W1·x + b1) + b2 with small integers: every operation exact.
+using literal_residual = nl::network<nl::input<2>, nl::residual<nl::dense<2, nl::relu>, nl::dense<2>>>;
+constexpr literal_residual make_literal_residual() {
+  literal_residual m;
+  m.layer<0>().weight = {1.0f, 2.0f, -1.0f, 1.0f};
+  m.layer<0>().bias = {0.0f, 1.0f};
+  m.layer<1>().weight = {2.0f, 0.0f, 1.0f, -1.0f};
+  m.layer<1>().bias = {0.5f, -0.5f};
+  return m;
+}
+
+// The same network evaluated by hand in double: the reference for forward on every kernel.
+template <class Net>
+double worst_against_double(const Net& m, std::span<const float> in, std::span<const float> out) {
+  double worst = 0.0;
+  for (std::size_t s = 0; s < in.size() / Net::inputs; ++s) {
+    std::array<double, Net::inputs> x;
+    std::copy_n(in.data() + s * Net::inputs, Net::inputs, x.data());
+    const auto reference = m(x);
+    double scale = 1.0;
+    for (double r : reference) scale = std::max(scale, std::abs(r));
+    for (std::size_t o = 0; o < Net::outputs; ++o)
+      worst = std::max(worst, std::abs(out[s * Net::outputs + o] - reference[o]) / scale);
+  }
+  return worst;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(residual_blocks)
+
+BOOST_AUTO_TEST_CASE(blocks_are_flattened_into_dense_layers_and_marked) {
+  using traits = nl::network_traits<res_narrow>;
+  static_assert(res_narrow::depth == 5 && traits::residual_blocks == 2);
+  static_assert(traits::widths == std::array<std::size_t, 6>{2, 4, 4, 4, 4, 1});
+  static_assert(traits::blocks.begins == std::array{false, true, false, true, false});
+  static_assert(traits::blocks.ends == std::array{false, false, true, true, false});
+  static_assert(traits::blocks.source[2] == 1 && traits::blocks.source[3] == 3);
+  static_assert(std::is_same_v<res_narrow::layer_type<2>, nl::dense_layer<4, 4, nl::identity>>);
+  static_assert(res_narrow::parameter_count == 12 + 20 + 20 + 20 + 5);
+  static_assert(nl::network_traits<res_only>::skip_additions == 8);
+  BOOST_TEST(nl::detail::network_type_name<res_narrow>() ==
+             "network<input<2>, dense<4, tanh>, residual<dense<4, tanh>, dense<4>>, residual<dense<4, sigmoid>>, "
+             "dense<1, sigmoid>>");
+}
+
+BOOST_AUTO_TEST_CASE(the_register_and_the_blocked_kernel_both_run_residual_networks) {
+  using nl::detail::forward_kernel, nl::detail::forward_plan;
+  static_assert(forward_plan<res_narrow>::kernel == forward_kernel::registers);
+  static_assert(forward_plan<res_only>::kernel == forward_kernel::blocked);
+  static_assert(forward_plan<res_wide>::kernel == forward_kernel::blocked);
+  // The blocked tile: a block's input keeps its buffer while the block's layers alternate the others.
+  constexpr auto slots = nl::detail::activation_buffers<res_wide>();
+  static_assert(slots[1] != slots[2] && slots[1] != slots[3]);
+  static_assert(slots[3] != slots[4] && slots[3] != slots[5] && slots[3] != slots[6]);
+  BOOST_TEST(true);
+}
+
+BOOST_AUTO_TEST_CASE(a_residual_network_with_literal_weights_is_evaluated_by_the_compiler) {
+  constexpr auto m = make_literal_residual();
+  // x = (1, 2): z1 = (5, 2), relu = (5, 2), W2·h + b2 = (10.5, 2.5), plus x: (11.5, 4.5).
+  static_assert(m(std::array{1.0f, 2.0f}) == std::array{11.5f, 4.5f});
+  // x = (-3, 1): z1 = (-1, 5), relu = (0, 5), W2·h + b2 = (0.5, -5.5), plus x: (-2.5, -4.5).
+  static_assert(m(std::array{-3.0f, 1.0f}) == std::array{-2.5f, -4.5f});
+  const std::vector<float> in{1.0f, 2.0f, -3.0f, 1.0f};
+  std::vector<float> out(4);
+  m.forward(in, out);
+  BOOST_TEST(out == (std::vector<float>{11.5f, 4.5f, -2.5f, -4.5f}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_block_of_zero_weights_passes_its_input_through_unchanged) {
+  res_only m;  // zero-initialised: f(h) = 0, so h + f(h) = h bit for bit
+  const auto in = random_batch(37 * res_only::inputs, 4);
+  std::vector<float> out(in.size());
+  m.forward(in, out);
+  BOOST_TEST(out == in, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(forward_equals_single_samples_for_every_batch_size) {
+  check_every_batch_size<res_narrow>();
+  check_every_batch_size<res_wide>();
+  check_every_batch_size<res_only>();
+  for (std::size_t n : {0u, 1u, 15u, 16u, 17u, 33u, 100u})
+    check_batch_matches_single_samples<res_256>(n);
+}
+
+// As for the plain networks: within 1e-5 of the largest |output| of a sample against double.
+BOOST_AUTO_TEST_CASE(forward_is_within_1e_5_of_a_double_precision_reference) {
+  auto check = [](auto m) {
+    using Net = decltype(m);
+    randomize(m, 21);
+    constexpr std::size_t n = 300;
+    const auto in = random_batch(n * Net::inputs, 8);
+    std::vector<float> out(n * Net::outputs);
+    m.forward(in, out);
+    const double worst = worst_against_double(m, in, out);
+    BOOST_TEST(worst < 1e-5, nl::detail::network_type_name<Net>() << ": largest relative difference " << worst);
+  };
+  check(res_narrow{});
+  check(res_wide{});
+  check(res_only{});
+  check(res_256{});
+}
+
+BOOST_AUTO_TEST_CASE(parallel_forward_is_bit_identical_to_sequential) {
+  check_parallel_is_bit_identical<res_narrow>(20011);
+  check_parallel_is_bit_identical<res_wide>(3001);
+  check_parallel_is_bit_identical<res_256>(301);
+}
+
+BOOST_AUTO_TEST_CASE(inspect_units_follows_the_skip) {
+  // Layer 0's units are dead (bias −100); the block's output is its input plus its chain, so the
+  // last layer sees x itself where the chain is zero.
+  using net = nl::network<nl::input<2>, nl::residual<nl::dense<3, nl::relu>, nl::dense<2>>, nl::dense<1, nl::relu>>;
+  net m;
+  m.layer<0>().bias.fill(-100.0f);
+  m.layer<2>().weight = {1.0f, 1.0f};
+  const std::vector<float> in{1.0f, 2.0f, 3.0f, -1.0f};
+  const auto report = nl::inspect_units(m, in);
+  BOOST_TEST(report.dead[0] == 3u);
+  BOOST_TEST(report.dead[2] == 0u);  // x₀ + x₁ > 0 on both samples: only the skip keeps it alive
+  BOOST_TEST(report.active[2] == 2u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

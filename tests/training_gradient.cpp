@@ -42,11 +42,13 @@ std::vector<float*> parameters(Net& m) {
 // float would drown the derivative in rounding.
 template <class Net>
 std::vector<double> forward_double(const Net& shape, const std::vector<double>& theta, const float* x) {
-  std::vector<double> h(x, x + Net::inputs);
+  std::vector<double> h(x, x + Net::inputs), skip;
   std::size_t at = 0;
   [&]<std::size_t... K>(std::index_sequence<K...>) {
     auto layer = [&]<std::size_t Idx>() {
       using L = typename Net::template layer_type<Idx>;
+      constexpr auto blocks = nl::network_traits<Net>::blocks;
+      if constexpr (blocks.begins[Idx]) skip = h;  // a residual block's input, added at its end
       std::array<double, L::outputs> z{};
       for (std::size_t o = 0; o < L::outputs; ++o) {
         double acc = theta[at + L::outputs * L::inputs + o];
@@ -59,6 +61,8 @@ std::vector<double> forward_double(const Net& shape, const std::vector<double>& 
       } else {
         L::activation_type::apply_lanes(z);
       }
+      if constexpr (blocks.ends[Idx])
+        for (std::size_t o = 0; o < L::outputs; ++o) z[o] += skip[o];
       h.assign(z.begin(), z.end());
     };
     (layer.template operator()<K>(), ...);
@@ -169,6 +173,31 @@ BOOST_AUTO_TEST_CASE(gradient_of_a_wide_network_matches_finite_differences) {
   check_against_finite_differences<net>(21, 9, 0.4f);
 }
 
+// Residual blocks: the gradient at a block's output reaches its input twice, through the chain
+// and through the skip. Adjacent blocks, one-layer blocks, blocks with and without a last
+// activation, a network that begins and one that ends with a block, and batches over several blocks
+// of samples.
+BOOST_AUTO_TEST_CASE(gradient_through_residual_blocks_matches_finite_differences) {
+  using adjacent = nl::network<nl::input<3>, nl::dense<6, nl::tanh>, nl::residual<nl::dense<9, nl::tanh>, nl::dense<6>>,
+                               nl::residual<nl::dense<6, nl::sigmoid>>, nl::dense<2, nl::softmax<>>>;
+  using begins_and_ends = nl::network<nl::input<4>, nl::residual<nl::dense<7, nl::elu<>>, nl::dense<4, nl::tanh>>,
+                                      nl::dense<4, nl::leaky_relu<0.1f>>, nl::residual<nl::dense<4>>>;
+  using wide = nl::network<nl::input<5>, nl::dense<19, nl::relu>, nl::residual<nl::dense<33, nl::relu>, nl::dense<19>>,
+                           nl::dense<3>>;
+  check_against_finite_differences<adjacent>(37, 31);
+  check_against_finite_differences<begins_and_ends>(37, 32);
+  check_against_finite_differences<wide>(21, 33, 0.4f);
+  check_against_finite_differences<adjacent>(2 * nl::gradient_workspace<adjacent>::block_samples + 19, 34);
+}
+
+BOOST_AUTO_TEST_CASE(a_network_ending_in_a_residual_block_refuses_a_gradient_at_the_logits) {
+  using net = nl::network<nl::input<2>, nl::residual<nl::dense<3, nl::tanh>, nl::dense<2, nl::sigmoid>>>;
+  net m;
+  const std::vector<float> x{1.0f, 2.0f}, seed{0.5f, 0.5f};
+  BOOST_CHECK_THROW(nl::gradient(m, x, seed, nl::wrt::logits), std::invalid_argument);
+  BOOST_CHECK_NO_THROW(nl::gradient(m, x, seed, nl::wrt::output));
+}
+
 namespace {
 
 // The fused loss_and_gradient: the loss value against the double-precision reference, the gradient
@@ -236,6 +265,29 @@ BOOST_AUTO_TEST_CASE(cross_entropy_gradient_is_p_minus_y_over_temperature_and_ma
     for (std::size_t i = 0; i < p.size(); ++i) s -= t[i] * std::log(p[i]);
     return s / static_cast<double>(p.size() / 4);
   }, t, n, 15);
+}
+
+BOOST_AUTO_TEST_CASE(fused_losses_through_residual_blocks_match_finite_differences) {
+  std::mt19937 rng(40);
+  const std::size_t n = 31;
+  // mse on a network whose output is a block's sum, x + f(x).
+  using ends_in_block = nl::network<nl::input<3>, nl::dense<3, nl::tanh>, nl::residual<nl::dense<8, nl::relu>, nl::dense<3, nl::tanh>>>;
+  auto t = random_vector(n * 3, rng, -1.0f, 1.0f);
+  check_fused_loss<ends_in_block>(nl::mse{}, [](const std::vector<double>& y, const std::vector<float>& t) {
+    double s = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) s += (y[i] - t[i]) * (y[i] - t[i]);
+    return s / static_cast<double>(y.size());
+  }, t, n, 41);
+  // cross-entropy through the logits of a softmax head after two blocks.
+  using classifier = nl::network<nl::input<3>, nl::dense<6, nl::elu<>>, nl::residual<nl::dense<6, nl::tanh>>,
+                                 nl::residual<nl::dense<12, nl::relu>, nl::dense<6>>, nl::dense<4, nl::softmax<>>>;
+  std::vector<float> c(n * 4, 0.0f);
+  for (std::size_t s = 0; s < n; ++s) c[s * 4 + rng() % 4] = 1.0f;
+  check_fused_loss<classifier>(nl::cross_entropy{}, [](const std::vector<double>& p, const std::vector<float>& t) {
+    double s = 0;
+    for (std::size_t i = 0; i < p.size(); ++i) s -= t[i] * std::log(p[i]);
+    return s / static_cast<double>(p.size() / 4);
+  }, c, n, 42);
 }
 
 BOOST_AUTO_TEST_CASE(mse_loss_is_the_mean_over_all_elements) {

@@ -63,6 +63,7 @@ constexpr bool block_keeps_width(std::size_t& width) noexcept {
     return true;
   } else if constexpr (is_residual_v<Word>) {
     return [&]<class... L>(residual<L...>*) {
+      if (!(is_dense_v<L> && ...)) return true;  // residual's own message says what is wrong
       const std::size_t in = width;
       ((width = outputs_of<L>()), ...);
       return width == in;
@@ -106,7 +107,7 @@ inline constexpr bool is_valid_layer_v = false;
 template <std::size_t N, class A>
 inline constexpr bool is_valid_layer_v<dense<N, A>> = N > 0 && activation<A>;
 template <class... L>
-inline constexpr bool is_valid_layer_v<residual<L...>> = (is_valid_layer_v<L> && ...) &&
+inline constexpr bool is_valid_layer_v<residual<L...>> = ((is_dense_v<L> && is_valid_layer_v<L>) && ...) &&
                                                          !(is_softmax_layer_v<L> || ...);
 template <class Input>
 inline constexpr bool is_valid_input_v = false;

@@ -11,6 +11,9 @@
 #include <type_traits>
 #include <utility>
 
+#include <nonlin/eval/residual.hpp>
+#include <nonlin/network_traits.hpp>
+
 namespace nonlin {
 
 /// Per-layer statistics of a network on a set of inputs.
@@ -88,12 +91,23 @@ unit_report<Net> inspect_units(const Net& m, std::span<const float> x, float sat
       L::activate(z);
       return z;
     };
-    // Threads the activations through the layers: each step consumes the previous layer's output.
-    auto run = [&]<std::size_t Idx>(auto& self, const auto& prev) -> void {
-      const auto next = layer.template operator()<Idx>(prev);
-      if constexpr (Idx + 1 < Net::depth) self.template operator()<Idx + 1>(self, next);
+    // Threads the activations through the layers: each step consumes the previous layer's output,
+    // and the last layer of a residual block adds the block's input, `skip`.
+    auto run = [&]<std::size_t Idx>(auto& self, const auto& prev, const auto& skip) -> void {
+      constexpr auto blocks = network_traits<Net>::blocks;
+      auto next = layer.template operator()<Idx>(prev);
+      if constexpr (blocks.ends[Idx] && blocks.begins[Idx])
+        detail::add_skip(next, prev);
+      else if constexpr (blocks.ends[Idx])
+        detail::add_skip(next, skip);
+      if constexpr (Idx + 1 < Net::depth) {
+        if constexpr (blocks.begins[Idx])
+          self.template operator()<Idx + 1>(self, next, prev);
+        else
+          self.template operator()<Idx + 1>(self, next, skip);
+      }
     };
-    run.template operator()<0>(run, in);
+    run.template operator()<0>(run, in, in);
   }
   [&]<std::size_t... K>(std::index_sequence<K...>) {
     auto count = [&]<std::size_t Idx>() {
