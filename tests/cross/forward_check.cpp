@@ -47,9 +47,20 @@ std::vector<double> reference_layer(const Layer& layer, const std::vector<double
   return z;
 }
 
+// Layer by layer; the last layer of a residual block adds the block's input.
 template <class Net>
 std::vector<double> reference(const Net& m, std::vector<double> x) {
-  nl::for_each_layer(m, [&](const auto& layer) { x = reference_layer(layer, x); });
+  constexpr auto blocks = nl::network_traits<Net>::blocks;
+  std::vector<double> skip;
+  [&]<std::size_t... K>(std::index_sequence<K...>) {
+    auto layer = [&]<std::size_t k>() {
+      if (blocks.begins[k]) skip = x;
+      x = reference_layer(m.template layer<k>(), x);
+      if (blocks.ends[k])
+        for (std::size_t i = 0; i < x.size(); ++i) x[i] += skip[i];
+    };
+    (layer.template operator()<K>(), ...);
+  }(std::make_index_sequence<Net::depth>{});
   return x;
 }
 
@@ -91,9 +102,15 @@ int main() {
   using classifier = nl::network<nl::input<16>, nl::dense<32, nl::relu>, nl::dense<5, nl::softmax<>>>;
   using identity_run = nl::network<nl::input<3>, nl::dense<8>, nl::dense<8>, nl::dense<2>>;
   using very_wide = nl::network<nl::input<2048>, nl::dense<16, nl::relu>, nl::dense<4>>;
+  using narrow_residual = nl::network<nl::input<2>, nl::dense<4, nl::tanh>, nl::residual<nl::dense<4, nl::tanh>, nl::dense<4>>,
+                                      nl::residual<nl::dense<4, nl::sigmoid>>, nl::dense<1, nl::sigmoid>>;
+  using wide_residual = nl::network<nl::input<40>, nl::dense<64, nl::relu>, nl::residual<nl::dense<128, nl::relu>, nl::dense<64>>,
+                                    nl::residual<nl::dense<64, nl::tanh>, nl::dense<64>>, nl::dense<10>>;
   const bool ok = check<lecture>("register kernel (2-2-2-1)", 1003, 1) && check<wide>("blocked kernel (40-128-128-10)", 203, 2) &&
                   check<classifier>("softmax on the accumulators (16-32-5)", 301, 3) &&
                   check<identity_run>("merged identity run (3-8-8-2)", 2001, 4) &&
-                  check<very_wide>("thread_local workspace (2048-16-4)", 41, 5);
+                  check<very_wide>("thread_local workspace (2048-16-4)", 41, 5) &&
+                  check<narrow_residual>("residual blocks in registers (2-4-[4-4]-[4]-1)", 1003, 6) &&
+                  check<wide_residual>("residual blocks in the blocked tile (40-64-[128-64]-[64-64]-10)", 203, 7);
   return ok ? 0 : 1;
 }
