@@ -13,6 +13,7 @@
 #include <nonlin/eval/dense_kernel.hpp>
 #include <nonlin/eval/plan.hpp>
 #include <nonlin/eval/residual.hpp>
+#include <nonlin/eval/single_sample.hpp>
 #include <nonlin/simd/transpose.hpp>
 #include <nonlin/simd/pack.hpp>
 
@@ -179,8 +180,10 @@ inline void blocked_tail(const Net& net, const float* in, float* out, std::size_
   }
   if constexpr (Packs > 1) {
     if (count != 0) blocked_tail<Packs / 2>(net, in, out, count, workspace);
-  } else if (count != 0) {
+  } else if (count >= forward_plan<Net>::one_by_one_below) {
     blocked_tile<1>(net, in, out, count, workspace);
+  } else {
+    one_by_one(net, in, out, count);
   }
 }
 
@@ -193,8 +196,9 @@ inline void blocked_forward(const Net& net, const float* in, float* out, std::si
     std::size_t s = 0;
     for (; s + plan::tile <= count; s += plan::tile)
       blocked_tile<plan::tile_packs>(net, in + s * ni, out + s * no, plan::tile, workspace);
-    // The tail as tiles of 4, 2 and 1 packs (the last one zero-padded): a handful of instantiations
-    // of the network's kernels, not one per possible tail length.
+    // The tail as tiles of 4, 2 and 1 packs (the last one zero-padded), or at the very end a few
+    // samples one at a time: a handful of instantiations of the network's kernels, not one per
+    // possible tail length.
     blocked_tail<std::bit_floor(plan::tile_packs)>(net, in + s * ni, out + s * no, count - s, workspace);
   });
 }

@@ -60,6 +60,14 @@ struct forward_plan {
   }();
   static constexpr std::size_t tile = tile_packs * lanes;
 
+  /// Fewer samples than this at the end of a batch (or in a whole small batch) go one at a time
+  /// through m(x)'s vector path: a tile costs as much for one sample as for all its lanes, while
+  /// m(x) reads each weight once per sample as a full pack. Measured on one Zen 4 core against m(x)
+  /// (tools: bench/networks, batch:N/nonlin-forward): a one-pack blocked tile costs 6–8 samples of
+  /// m(x) with AVX-512 and 3–4 with AVX2, so half a pack; a register tile 2.5–2.7 samples on both.
+  static constexpr std::size_t one_by_one_below =
+      kernel == forward_kernel::registers ? (lanes / 2 < 3 ? lanes / 2 : 3) : lanes / 2;
+
   /// A rough cost of one sample in flop-equivalents (an activation counted as 20), and the batch
   /// size from which threads pay for themselves: about 10 µs of one core's work.
   static constexpr std::size_t cost_per_sample = traits::flops_per_sample + 20 * traits::activation_evaluations;

@@ -12,6 +12,7 @@
 #include <nonlin/detail/asm_marker.hpp>
 #include <nonlin/eval/plan.hpp>
 #include <nonlin/eval/residual.hpp>
+#include <nonlin/eval/single_sample.hpp>
 #include <nonlin/simd/transpose.hpp>
 #include <nonlin/simd/pack.hpp>
 
@@ -86,14 +87,17 @@ inline void register_tail(const Net& net, const float* in, float* out, std::size
   std::copy_n(y.data(), count * no, out);
 }
 
-/// Samples [first, first + count) of the batch through the register kernel.
+/// Samples [first, first + count) of the batch through the register kernel (a tail of a few
+/// samples one at a time, forward_plan::one_by_one_below).
 template <class Net>
 inline void register_forward(const Net& net, const float* in, float* out, std::size_t count) noexcept {
   const std::size_t tiles = count / kernel_lanes, rest = count % kernel_lanes;
   register_tiles(net, in, out, tiles);
-  if (rest != 0)
-    register_tail(net, in + tiles * kernel_lanes * Net::inputs, out + tiles * kernel_lanes * Net::outputs,
-                  rest);
+  in += tiles * kernel_lanes * Net::inputs, out += tiles * kernel_lanes * Net::outputs;
+  if (rest >= forward_plan<Net>::one_by_one_below)
+    register_tail(net, in, out, rest);
+  else
+    one_by_one(net, in, out, rest);
 }
 
 }  // namespace nonlin::detail

@@ -3,6 +3,7 @@
 // scalars, so that m(x) gives the same bits at compile time and at run time.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <type_traits>
@@ -144,6 +145,18 @@ constexpr std::array<float, Layer::outputs> dense_sample(const Layer& layer,
     return dense_sample_scalar(layer, x);
   else
     return dense_sample_vector(layer, x);
+}
+
+/// `count` samples of a batch, each through net(x) at run time (the vector form above): the
+/// batch kernels' way with a handful of samples, for which a tile would compute mostly padding.
+template <class Net>
+inline void one_by_one(const Net& net, const float* in, float* out, std::size_t count) noexcept {
+  for (std::size_t s = 0; s < count; ++s, in += Net::inputs, out += Net::outputs) {
+    std::array<float, Net::inputs> x;
+    std::copy_n(in, Net::inputs, x.data());
+    const auto y = net(x);
+    std::copy_n(y.data(), Net::outputs, out);
+  }
 }
 
 }  // namespace nonlin::detail
