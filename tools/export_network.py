@@ -4,7 +4,8 @@ the nonlin type that loads it. Also regenerates the golden networks the test sui
 
 Usage:
   /usr/bin/python3 tools/export_network.py MODEL.pt OUT.safetensors
-      MODEL.pt holds a whole module, saved with torch.save(model, "MODEL.pt").
+      MODEL.pt holds a whole module, saved with torch.save(model, "MODEL.pt"); a model with residual
+      blocks builds them with this file's Residual (from export_network import Residual).
   /usr/bin/python3 tools/export_network.py MODEL.pt --header model.hpp --name NAME
       Writes a C++ header holding the network as an object of its nonlin type, NAME, its weights as
       exact (hexadecimal) float literals: the program needs no file, and NAME(x) is a constant
@@ -16,16 +17,22 @@ Usage:
       its outputs for a few inputs, and an untrained 64-128-128-10 network with its safetensors twin.
 
 As a library (tools/ on sys.path):
-  from export_network import export, SoftmaxWithTemperature
+  from export_network import export, Residual, SoftmaxWithTemperature
   print(export(torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.Sigmoid()), "model.safetensors"))
   # nl::network<nl::input<2>, nl::dense<1, nl::sigmoid>>
+  print(export(torch.nn.Sequential(Residual(torch.nn.Linear(2, 3), torch.nn.Tanh(), torch.nn.Linear(3, 2)),
+                                   torch.nn.Linear(2, 1), torch.nn.Sigmoid()), "residual.safetensors"))
+  # nl::network<nl::input<2>, nl::residual<nl::dense<3, nl::tanh>, nl::dense<2>>, nl::dense<1, nl::sigmoid>>
   export_header(model, "model.hpp", "model")   # `model` is then a nonlin network object
 
 Supported modules: Linear, Sigmoid, Tanh, ReLU, LeakyReLU(slope), ELU(alpha), Softmax(dim=-1) and
 SoftmaxWithTemperature(T) (softmax(x / T)); Identity and Dropout are no-ops at inference and skipped.
+Residual(Linear, activation, ...) (defined here: x + body(x)) is nonlin's residual<dense...>.
 Tensor names are the Sequential's own state_dict names ("0.weight", "0.bias", "2.weight", ...), which
-nl::load_safetensors maps to layers in order of index. Needs only torch (Debian's python3-torch); the
-safetensors container is written by hand, so the safetensors package is not required.
+nl::load_safetensors maps to layers in order of index; a model with Residual blocks has no such flat
+names ("1.body.0.weight"), so its Linear layers are numbered by position instead, blocks flattened in
+order: "0.weight", "1.weight", ... Needs only torch (Debian's python3-torch); the safetensors
+container is written by hand, so the safetensors package is not required.
 """
 
 import argparse
@@ -53,6 +60,27 @@ class SoftmaxWithTemperature(nn.Module):
 
     def extra_repr(self):
         return f"temperature={self.temperature}"
+
+
+class Residual(nn.Module):
+    """A residual block, x + body(x): nonlin's residual<dense...>. `body` is a Sequential of Linear
+    layers, each followed by at most one activation (no softmax, no nested Residual), whose output is
+    as wide as its input. The sum is a plain addition with no activation after it (an activation
+    module right after a Residual is refused: nonlin has nowhere to put it). Build it from modules,
+    Residual(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 8)), or from a Sequential, Residual(seq).
+
+    A model saved with torch.save and exported from the command line must find this class as
+    export_network.Residual: build it with `from export_network import Residual` (tools/ on sys.path)."""
+
+    def __init__(self, *modules):
+        super().__init__()
+        if len(modules) == 1 and isinstance(modules[0], nn.Sequential):
+            self.body = modules[0]
+        else:
+            self.body = nn.Sequential(*modules)
+
+    def forward(self, x):
+        return x + self.body(x)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -134,55 +162,150 @@ def nonlin_activation(module):
     return None
 
 
-def nonlin_layers(model):
-    """[(inputs, outputs, activation)] for a Sequential, checking that nonlin can represent it."""
-    if not isinstance(model, nn.Sequential):
-        raise TypeError(f"expected torch.nn.Sequential, found {type(model).__name__}")
+def _dense_chain(modules, where, width, context):
+    """The Linear layers of a run of modules as [linear, inputs, outputs, activation]. `width` is the
+    width the run receives (None: whatever its first Linear takes), `where(name)` names a module in
+    messages, and `context` says what the run is: "start", "after a block" or "in a block"."""
     layers = []
-    for index, module in model.named_children():
+    for name, module in modules:
         if isinstance(module, nn.Linear):
             if module.bias is None:
-                raise ValueError(f"module {index}: Linear without bias; nonlin's dense layers always have one")
-            if layers and layers[-1][1] != module.in_features:
-                raise ValueError(f"module {index}: Linear takes {module.in_features} inputs, "
-                                 f"the previous layer gives {layers[-1][1]}")
-            layers.append([module.in_features, module.out_features, None])
+                raise ValueError(f"{where(name)}: Linear without bias; nonlin's dense layers always have one")
+            previous = layers[-1][2] if layers else width
+            if previous is not None and previous != module.in_features:
+                raise ValueError(f"{where(name)}: Linear takes {module.in_features} inputs, "
+                                 f"the previous layer gives {previous}")
+            layers.append([module, module.in_features, module.out_features, None])
         elif isinstance(module, (nn.Identity, nn.Dropout)):
             continue
+        elif isinstance(module, Residual):
+            raise ValueError(f"{where(name)}: a Residual inside a Residual; nonlin's blocks do not nest")
         else:
             activation = nonlin_activation(module)
             if activation is None:
-                raise ValueError(f"module {index}: {type(module).__name__} has no nonlin counterpart")
+                raise ValueError(f"{where(name)}: {type(module).__name__} has no nonlin counterpart")
+            if not layers and context == "after a block":
+                raise ValueError(f"{where(name)}: an activation after a Residual; nonlin's residual<...> "
+                                 "computes x + body(x) with no activation of the sum, and no layer of its own "
+                                 "could apply one")
             if not layers:
-                raise ValueError(f"module {index}: an activation before the first Linear")
-            if layers[-1][2] is not None:
-                raise ValueError(f"module {index}: two activations after one Linear")
-            layers[-1][2] = activation
+                raise ValueError(f"{where(name)}: an activation before the first Linear" +
+                                 (" of a residual block" if context == "in a block" else ""))
+            if layers[-1][3] is not None:
+                raise ValueError(f"{where(name)}: two activations after one Linear")
+            if context == "in a block" and activation.startswith("nl::softmax"):
+                raise ValueError(f"{where(name)}: softmax inside a residual block; nonlin allows it only on the "
+                                 "last layer, outside blocks")
+            layers[-1][3] = activation
+    return layers
+
+
+def nonlin_structure(model):
+    """The model as nonlin's declaration words: a list of ("dense", layer) and ("residual", [layer, ...]),
+    each layer [linear, inputs, outputs, activation]. Checks that nonlin can represent the model: a
+    Sequential of Linear layers, activations and Residual blocks (or a Residual on its own)."""
+    if isinstance(model, Residual):
+        model = nn.Sequential(model)
+    if not isinstance(model, nn.Sequential):
+        raise TypeError(f"expected torch.nn.Sequential, found {type(model).__name__}")
+    words, run = [], []
+
+    def width():
+        if not words:
+            return None
+        kind, item = words[-1]
+        return (item if kind == "dense" else item[-1])[2]
+
+    def flush():
+        context = "after a block" if words and words[-1][0] == "residual" else "start"
+        for layer in _dense_chain(run, lambda name: f"module {name}", width(), context):
+            words.append(("dense", layer))
+        run.clear()
+
+    for index, module in model.named_children():
+        if not isinstance(module, Residual):
+            run.append((index, module))
+            continue
+        flush()
+        if not isinstance(module.body, nn.Sequential):
+            raise TypeError(f"module {index}: Residual.body must be a torch.nn.Sequential, "
+                            f"found {type(module.body).__name__}")
+        block = _dense_chain(list(module.body.named_children()), lambda name: f"module {index}.body.{name}",
+                             width(), "in a block")
+        if not block:
+            raise ValueError(f"module {index}: a Residual without a Linear layer")
+        if block[-1][2] != block[0][1]:
+            raise ValueError(f"module {index}: a Residual takes {block[0][1]} inputs but its body gives "
+                             f"{block[-1][2]}; x + body(x) needs them equal")
+        words.append(("residual", block))
+    flush()
+    layers = _flat_layers(words)
     if not layers:
         raise ValueError("the Sequential has no Linear layer")
     for k, layer in enumerate(layers[:-1]):
-        if layer[2] and layer[2].startswith("nl::softmax"):
+        if layer[3] and layer[3].startswith("nl::softmax"):
             raise ValueError(f"layer {k}: nonlin allows softmax only on the last layer")
-    return [tuple(layer) for layer in layers]
+    return words
+
+
+def _flat_layers(words):
+    return [layer for kind, item in words for layer in ([item] if kind == "dense" else item)]
+
+
+def has_residual(model):
+    """Whether the model holds Residual blocks (its tensors are then named by position)."""
+    return any(kind == "residual" for kind, _ in nonlin_structure(model))
+
+
+def nonlin_layers(model):
+    """[(inputs, outputs, activation)] for every Linear, blocks flattened, checking that nonlin can
+    represent the model."""
+    return [tuple(layer[1:]) for layer in _flat_layers(nonlin_structure(model))]
+
+
+def linear_modules(model):
+    """The model's Linear modules in nonlin's layer order (layer K is m.layer<K>()), blocks flattened."""
+    return [layer[0] for layer in _flat_layers(nonlin_structure(model))]
 
 
 def nonlin_type(model):
-    """The C++ declaration: nl::network<nl::input<2>, nl::dense<2, nl::tanh>, nl::dense<1>>."""
-    layers = nonlin_layers(model)
-    parts = [f"nl::input<{layers[0][0]}>"]
-    for _, outputs, activation in layers:
-        parts.append(f"nl::dense<{outputs}, {activation}>" if activation else f"nl::dense<{outputs}>")
+    """The C++ declaration: nl::network<nl::input<2>, nl::dense<2, nl::tanh>, nl::dense<1>>, with
+    nl::residual<nl::dense<...>, ...> for each Residual block."""
+    words = nonlin_structure(model)
+
+    def dense(layer):
+        _, _, outputs, activation = layer
+        return f"nl::dense<{outputs}, {activation}>" if activation else f"nl::dense<{outputs}>"
+
+    parts = [f"nl::input<{_flat_layers(words)[0][1]}>"]
+    for kind, item in words:
+        parts.append(dense(item) if kind == "dense" else "nl::residual<" + ", ".join(map(dense, item)) + ">")
     return "nl::network<" + ", ".join(parts) + ">"
 
 
-def export(model, path, dtype=torch.float32, metadata=None):
-    """Writes the Sequential's Linear weights (state_dict names) to `path` and returns its nonlin type."""
-    declaration = nonlin_type(model)
+def nonlin_tensors(model):
+    """{name: tensor} as nl::load_safetensors reads them: the state_dict's names for a Sequential
+    without blocks, positions ("0.weight", "0.bias", "1.weight", ...) for one with Residual blocks."""
     state = model.state_dict()
     unexpected = [name for name in state if not name.endswith((".weight", ".bias"))]
     if unexpected:
         raise ValueError(f"state_dict entries nonlin cannot load: {unexpected}")
-    tensors = {name: tensor.to(dtype) for name, tensor in state.items()}
+    if not has_residual(model):
+        return dict(state)
+    tensors = {}
+    for k, linear in enumerate(linear_modules(model)):
+        tensors[f"{k}.weight"] = linear.weight.detach()
+        tensors[f"{k}.bias"] = linear.bias.detach()
+    if len(tensors) != len(state):
+        raise ValueError(f"state_dict entries outside the Linear layers: {sorted(set(state) - set(tensors))}")
+    return tensors
+
+
+def export(model, path, dtype=torch.float32, metadata=None):
+    """Writes the model's Linear weights to `path` (named as nonlin_tensors names them) and returns its
+    nonlin type."""
+    declaration = nonlin_type(model)
+    tensors = {name: tensor.to(dtype) for name, tensor in nonlin_tensors(model).items()}
     write_safetensors(path, tensors, {"format": "pt", "nonlin_type": declaration, **(metadata or {})})
     return declaration
 
@@ -232,7 +355,7 @@ def header_source(model, name, source="a torch.nn.Sequential"):
         raise ValueError(f"--name {name!r}: not a C++ identifier a program may declare")
     layers = nonlin_layers(model)
     declaration = nonlin_type(model).replace("nl::", "nonlin::")
-    linears = [module for module in model.children() if isinstance(module, nn.Linear)]
+    linears = linear_modules(model)
     headers = sorted({_ACTIVATION_HEADERS[a.split("<")[0]] for _, _, a in layers if a})
     constant = stores_inline(layers)
     parameters = sum(i * o + o for i, o, _ in layers)
@@ -467,4 +590,8 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    # A model saved with torch.save names its classes by module: export_network.Residual when it was
+    # built from this file as a library. Run as a script, this file is __main__; the alias makes
+    # torch.load find those classes here, the very ones nonlin_structure recognises.
+    sys.modules.setdefault("export_network", sys.modules[__name__])
     sys.exit(main())
