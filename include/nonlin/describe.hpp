@@ -79,29 +79,70 @@ inline std::string network_type_name(std::string_view qualifier = "") {
 }
 
 // The function the network computes, layer by layer from the inside: W1·x + b1, then
-// tanh(W2·tanh(W1·x + b1) + b2), ... Identity layers add no wrapper.
+// tanh(W2·tanh(W1·x + b1) + b2), ... Identity layers add no wrapper. A residual block adds its
+// input: h + (W3·relu(W2·h + b2) + b3), with h named after the layer whose output it is, as the
+// lecture names h1 = W1x + b1, and defined on lines of its own below y ("  where h1 = ..."); a block
+// at the start of the network adds x itself.
 template <class Net>
 inline std::string fused_formula() {
-  // Written outside in: the opening of every layer from the last, x, then every closing from the first.
   constexpr std::size_t depth = Net::depth;
-  std::array<std::string, depth> open, close;
+  constexpr auto blocks = network_traits<Net>::blocks;
+  std::array<std::string, depth> wrapper;  // the activation's opening, or nothing for identity
   [&]<std::size_t... K>(std::index_sequence<K...>) {
-    (
-        [&] {
-          using A = typename Net::template layer_type<K>::activation_type;
-          constexpr bool identity = network_traits<Net>::is_identity[K];
-          const bool wrapped = !identity || K + 1 < depth;
-          open[K] = (identity ? std::string(wrapped ? "(" : "")
-                                                : activation_label<A>(label_style::formula) + "(") +
-                    "W" + decimal(K + 1) + "·";
-          close[K] = " + b" + decimal(K + 1) + (wrapped ? ")" : "");
-        }(),
-        ...);
+    ((wrapper[K] = network_traits<Net>::is_identity[K]
+                       ? std::string()
+                       : activation_label<typename Net::template layer_type<K>::activation_type>(label_style::formula) +
+                             "("),
+     ...);
   }(std::make_index_sequence<depth>{});
+  // Appended piece by piece: GCC 12 warns (-Wrestrict, wrongly) about "literal" + std::string&&.
+  std::string e = "x", h;  // the expression so far, and the input of the open block
+  bool e_is_sum = false;   // a sum needs parentheses as a factor or as the right operand of +
+  auto operand = [](std::string& out, const std::string& s, bool parenthesise) {
+    if (parenthesise) out += '(';
+    out += s;
+    if (parenthesise) out += ')';
+  };
+  std::array<std::string, depth> definitions;
+  for (std::size_t k = 0; k < depth; ++k) {
+    if (blocks.begins[k]) {
+      h = "x";
+      if (k > 0) {
+        h = "h";
+        h += decimal(k);
+        definitions[k] = h;
+        definitions[k] += " = ";
+        definitions[k] += e;
+      }
+      e = h, e_is_sum = false;
+    }
+    std::string next = wrapper[k];
+    next += 'W';
+    next += decimal(k + 1);
+    next += "·";
+    operand(next, e, e_is_sum);
+    next += " + b";
+    next += decimal(k + 1);
+    e_is_sum = wrapper[k].empty();
+    if (!e_is_sum) next += ')';
+    if (blocks.ends[k]) {
+      e = h;
+      e += " + ";
+      operand(e, next, e_is_sum);
+      e_is_sum = true;
+    } else {
+      e = std::move(next);
+    }
+  }
   std::string text = "y = ";
-  for (std::size_t k = depth; k-- > 0;) text += open[k];
-  text += "x";
-  for (std::size_t k = 0; k < depth; ++k) text += close[k];
+  text += e;
+  bool first = true;
+  for (std::size_t k = depth; k-- > 0;) {
+    if (definitions[k].empty()) continue;
+    text += first ? "\n  where " : "\n        ";
+    text += definitions[k];
+    first = false;
+  }
   return text;
 }
 

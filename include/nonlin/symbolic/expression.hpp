@@ -34,6 +34,12 @@ struct input_symbol {
   static constexpr shape kind = shape::vector;
 };
 
+/// The identity matrix I, as wide as its context needs: I·e = e. A residual block brings it in:
+/// h + f(h) is (I + F)·h + c when f is the affine map F·h + c.
+struct identity_matrix {
+  static constexpr shape kind = shape::matrix;
+};
+
 /// Left times Right: a matrix times a matrix (a matrix) or a matrix times a vector (a vector).
 template <class Left, class Right>
 struct product {
@@ -69,6 +75,8 @@ template <fixed_string N>
 inline constexpr bool is_expression_v<vector_symbol<N>> = true;
 template <>
 inline constexpr bool is_expression_v<input_symbol> = true;
+template <>
+inline constexpr bool is_expression_v<identity_matrix> = true;
 template <class L, class R>
 inline constexpr bool is_expression_v<product<L, R>> = true;
 template <class L, class R>
@@ -86,8 +94,10 @@ using W_t = matrix_symbol<indexed_name<'W', Index>()>;
 template <std::size_t Index>
 using b_t = vector_symbol<indexed_name<'b', Index>()>;
 
-/// Objects to write expressions with: `W<1> * x + b<1>` (or matrix_symbol<"A">{} for any name).
+/// Objects to write expressions with: `W<1> * x + b<1>`, `(I + W<2> * W<1>) * x` (or
+/// matrix_symbol<"A">{} for any name).
 inline constexpr input_symbol x{};
+inline constexpr identity_matrix I{};
 template <std::size_t Index>
 inline constexpr W_t<Index> W{};
 template <std::size_t Index>

@@ -11,7 +11,7 @@
 
 namespace nonlin::symbolic {
 
-/// A product of matrix symbols, leftmost first; chain<> is the identity matrix.
+/// A product of matrix symbols, leftmost first; chain<> is the identity matrix I.
 template <class... Matrices>
 struct chain {};
 
@@ -89,6 +89,11 @@ struct normal_form<vector_symbol<N>> {
 template <>
 struct normal_form<input_symbol> {
   using type = terms<term<chain<>, input_symbol>>;
+};
+// I is the empty chain: I·A = A·I = A falls out of concatenating chains.
+template <>
+struct normal_form<identity_matrix> {
+  using type = terms<chain<>>;
 };
 template <class L, class R>
 struct normal_form<sum<L, R>> {

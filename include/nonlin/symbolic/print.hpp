@@ -1,7 +1,8 @@
 // nonlin/symbolic/print.hpp: symbolic expressions and their normal forms as text, in the lecture's
 // notation: to_string(W<3> * (W<2> * x + b<2>) + b<3>) == "W3·(W2·x + b2) + b3", and
-// to_affine_string shows a normal form as "A·x + (c)". Both are constexpr, so tests can
-// static_assert the very text the docs print.
+// to_affine_string shows a normal form as "A·x + (c)": "(I + W2W1)·x + (W2·b1 + b2)" for a residual
+// block x + (W2·(W1·x + b1) + b2). Both are constexpr, so tests can static_assert the very text the
+// docs print.
 #pragma once
 
 #include <string_view>
@@ -38,6 +39,10 @@ struct printer<vector_symbol<N>> {
 template <>
 struct printer<input_symbol> {
   static constexpr void print(text& out, bool) { out.append("x"); }
+};
+template <>
+struct printer<identity_matrix> {
+  static constexpr void print(text& out, bool) { out.append("I"); }
 };
 template <class L, class R>
 struct printer<sum<L, R>> {
