@@ -149,8 +149,10 @@ constexpr std::array<float, Layer::outputs> dense_sample(const Layer& layer,
 
 /// `count` samples of a batch, each through net(x) at run time (the vector form above): the
 /// batch kernels' way with a handful of samples, for which a tile would compute mostly padding.
+/// Never inlined: inside the batch kernel its constants would compete with the tile loop's for
+/// registers (GCC then spills the loop's activation constants to the stack).
 template <class Net>
-inline void one_by_one(const Net& net, const float* in, float* out, std::size_t count) noexcept {
+[[gnu::noinline]] void one_by_one(const Net& net, const float* in, float* out, std::size_t count) noexcept {
   for (std::size_t s = 0; s < count; ++s, in += Net::inputs, out += Net::outputs) {
     std::array<float, Net::inputs> x;
     std::copy_n(in, Net::inputs, x.data());
