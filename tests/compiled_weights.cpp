@@ -148,8 +148,10 @@ BOOST_AUTO_TEST_CASE(the_compiled_lecture_network_gives_torchs_outputs) {
 }
 
 BOOST_AUTO_TEST_CASE(its_batch_forward_at_run_time_agrees_with_the_constant) {
-  // The batch kernel sums in its own order; it is held to the same rule, and to the constant's value
-  // within 2 ULP.
+  // The batch kernel sums in its own order (4 lanes on AArch64, 8 or 16 on x86); it is held to the same
+  // rule, and so to the constant's value: where the formula is well conditioned both are within 2 ULP
+  // of torch's, so within 4 of each other; else both lie within the error bound of the truth, so within
+  // twice the bound of each other.
   std::vector<float> in, out(lecture_trained_probes.size());
   for (const auto& p : lecture_trained_probes) in.insert(in.end(), p.input.begin(), p.input.end());
   lecture_trained.forward(in, out);
@@ -161,7 +163,13 @@ BOOST_AUTO_TEST_CASE(its_batch_forward_at_run_time_agrees_with_the_constant) {
   for (std::size_t i = 0; i < out.size(); ++i) {
     BOOST_TEST(agrees_with_torch(lecture_trained_probes[i], out[i]),
                "probe " << i << ": forward " << out[i] << ", torch " << lecture_trained_probes[i].torch_f32);
-    BOOST_TEST(ulp_distance(out[i], constant[i]) <= max_ulp, "probe " << i);
+    const auto& p = lecture_trained_probes[i];
+    if (ulp_distance(p.torch_f32, truth(p)) <= max_ulp)
+      BOOST_TEST(ulp_distance(out[i], constant[i]) <= 2 * max_ulp,
+                 "probe " << i << ": " << ulp_distance(out[i], constant[i]) << " ULP from the constant");
+    else
+      BOOST_TEST(magnitude_of(out[i] - constant[i]) <= 2 * output_error_bound(lecture_trained, p.input),
+                 "probe " << i << ": forward " << out[i] << ", the constant " << constant[i]);
   }
 }
 

@@ -441,12 +441,6 @@ void check_animations(const std::vector<element>& elements) {
   }
 }
 
-std::size_t children(const std::vector<element>& elements, std::size_t parent, const std::string& name) {
-  std::size_t n = 0;
-  for (const auto& e : elements) n += e.parent == parent && e.name == name;
-  return n;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(an_animated_polyline_has_one_value_per_key_and_rests_in_its_last_frame) {
@@ -564,6 +558,12 @@ std::filesystem::path generate(const std::string& name) {
   const std::string command = std::string("\"") + NONLIN_PICTURES_PROGRAM + "\" \"" + dir.string() + "\" >/dev/null";
   BOOST_TEST_REQUIRE(std::system(command.c_str()) == 0, command);
   return dir;
+}
+
+std::size_t children(const std::vector<element>& elements, std::size_t parent, const std::string& name) {
+  std::size_t n = 0;
+  for (const auto& e : elements) n += e.parent == parent && e.name == name;
+  return n;
 }
 
 std::size_t animated(const std::vector<element>& elements, const std::string& shape) {

@@ -106,10 +106,10 @@ inline std::string fused_formula() {
   std::array<std::string, depth> definitions;
   for (std::size_t k = 0; k < depth; ++k) {
     if (blocks.begins[k]) {
-      h = "x";
+      // Built as a new string rather than assigned from a literal: GCC 12 for AArch64 warns
+      // (-Wrestrict, wrongly) about std::string's replace behind the assignment.
+      h = k > 0 ? std::string(1, 'h') + decimal(k) : std::string(1, 'x');
       if (k > 0) {
-        h = "h";
-        h += decimal(k);
         definitions[k] = h;
         definitions[k] += " = ";
         definitions[k] += e;
