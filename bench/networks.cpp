@@ -1,8 +1,10 @@
 // The five reference networks (A 2-2-2-1 tanh,tanh,sigmoid · B 2-4-2-1 tanh,tanh,sigmoid ·
-// C 16-32-32-1 relu,relu,identity · D 64-128-128-10 relu,relu,softmax · E 256-256-256-256 relu×3)
+// C 16-32-32-1 relu,relu,identity · D 64-128-128-10 relu,relu,softmax · E 256-256-256-256 relu×3) and a
+// residual MLP (R 64 → 128 relu → 4 blocks h + W2·relu(W1·h + b1) + b2 of width 128 → 10)
 // through nonlin and, when they are found at build time, a plain loop, Eigen, oneDNN and libtorch:
 // one sample (m(x), ns per sample) and a batch of 4096 (forward, samples/s, GFLOP/s and the fraction
-// of this core's FMA peak, measured here by independent FMA chains). Everything runs on one thread.
+// of this core's FMA peak, measured here by independent FMA chains); for nonlin also forward on small
+// batches (batch:N/nonlin-forward, N = 1…64), to set against m(x). Everything runs on one thread.
 // Before timing, each implementation's output is compared with nonlin's on the same inputs; a
 // mismatch marks the benchmark as failed and makes the program exit with status 1.
 #include <benchmark/benchmark.h>
@@ -40,6 +42,8 @@
 #endif
 #if defined(NONLIN_BENCH_WITH_TORCH)
 #include <torch/torch.h>
+
+#include "torch_blas.hpp"
 #endif
 
 namespace nl = nonlin;
@@ -51,6 +55,8 @@ using net_b = nl::network<nl::input<2>, nl::dense<4, nl::tanh>, nl::dense<2, nl:
 using net_c = nl::network<nl::input<16>, nl::dense<32, nl::relu>, nl::dense<32, nl::relu>, nl::dense<1>>;
 using net_d = nl::network<nl::input<64>, nl::dense<128, nl::relu>, nl::dense<128, nl::relu>, nl::dense<10, nl::softmax<>>>;
 using net_e = nl::network<nl::input<256>, nl::dense<256, nl::relu>, nl::dense<256, nl::relu>, nl::dense<256, nl::relu>>;
+using block_r = nl::residual<nl::dense<128, nl::relu>, nl::dense<128>>;
+using net_r = nl::network<nl::input<64>, nl::dense<128, nl::relu>, block_r, block_r, block_r, block_r, nl::dense<10>>;
 
 constexpr std::size_t batch = 4096;
 bool failed = false;
@@ -77,11 +83,17 @@ constexpr act act_of() {
   else return act::identity;
 }
 
+// Residual blocks: the first layer of a block keeps its input (begins_block), the last adds it to its
+// output after its activation (skip_from: the index of the block's first layer).
+constexpr std::size_t no_skip = static_cast<std::size_t>(-1);
+
 struct layer_view {
   std::size_t in, out;
   act activation;
   const float* weight;  // row-major [out][in]
   const float* bias;
+  bool begins_block = false;
+  std::size_t skip_from = no_skip;
 };
 
 template <class Net>
@@ -92,14 +104,16 @@ struct fixture {
 
   fixture() : in(batch * Net::inputs), out(batch * Net::outputs) {
     std::mt19937 engine(2024);
+    constexpr auto blocks = nl::network_traits<Net>::blocks;
     nl::for_each_layer(net, [&](auto& layer) {
       using L = std::decay_t<decltype(layer)>;
       const float scale = 1.0f / std::sqrt(static_cast<float>(L::inputs));
       std::uniform_real_distribution<float> uniform(-scale, scale);
       for (auto& w : layer.weight) w = uniform(engine);
       for (auto& b : layer.bias) b = uniform(engine);
+      const std::size_t k = layers.size();
       layers.push_back({L::inputs, L::outputs, act_of<typename L::activation_type>(), layer.weight.data(),
-                        layer.bias.data()});
+                        layer.bias.data(), blocks.begins[k], blocks.ends[k] ? blocks.source[k] : no_skip});
     });
     std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
     for (auto& x : in) x = uniform(engine);
@@ -165,13 +179,30 @@ void nonlin_batch(benchmark::State& state) {
   report(state, f.flops, batch);
 }
 
+// forward on a batch of n samples, from one to a few packs: against m(x) above, what a tile costs for
+// a handful of samples (forward_plan::one_by_one_below).
+template <class Net>
+void nonlin_small_batch(benchmark::State& state, std::size_t n) {
+  auto& f = get<Net>();
+  const std::span<const float> in = std::span(f.in).first(n * Net::inputs);
+  std::vector<float> out(n * Net::outputs);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(f.in.data());
+    f.net.forward(in, out, nl::execution::sequential);
+    benchmark::ClobberMemory();
+  }
+  report(state, f.flops, n);
+}
+
 // ---- a plain loop: what one writes without a library ------------------------------------------------
 void plain_sample(const std::vector<layer_view>& layers, const float* x, float* y) {
-  float a[512], b[512];
+  float a[512], b[512], block_input[512];
   std::copy_n(x, layers.front().in, a);
   float* h = a;
   float* z = b;
-  for (const auto& l : layers) {
+  for (std::size_t k = 0; k < layers.size(); ++k) {
+    const auto& l = layers[k];
+    if (l.begins_block) std::copy_n(h, l.in, block_input);
     for (std::size_t o = 0; o < l.out; ++o) {
       float acc = l.bias[o];
       for (std::size_t i = 0; i < l.in; ++i) acc += l.weight[o * l.in + i] * h[i];
@@ -189,6 +220,8 @@ void plain_sample(const std::vector<layer_view>& layers, const float* x, float* 
       for (std::size_t o = 0; o < l.out; ++o) sum += z[o] = std::exp(z[o] - m);
       for (std::size_t o = 0; o < l.out; ++o) z[o] /= sum;
     }
+    if (l.skip_from != no_skip)
+      for (std::size_t o = 0; o < l.out; ++o) z[o] += block_input[o];
     std::swap(h, z);
   }
   std::copy_n(h, layers.back().out, y);
@@ -245,16 +278,23 @@ void eigen_activate(M&& z, act a) {
   }
 }
 
-template <class Net, std::size_t K = 0, class X>
-auto eigen_fixed(const Net& net, const X& x) {
+// Layer K on x; `skip` is the input of the residual block layer K is in (x itself for a block's
+// first layer), added to the output of the block's last.
+template <class Net, std::size_t K = 0, class X, class Skip = X>
+auto eigen_fixed(const Net& net, const X& x, const Skip& skip = Skip{}) {
   using L = typename Net::template layer_type<K>;
+  constexpr auto blocks = nl::network_traits<Net>::blocks;
   const auto& l = net.template layer<K>();
   Eigen::Map<const Eigen::Matrix<float, L::outputs, L::inputs, Eigen::RowMajor>> w(l.weight.data());
   Eigen::Map<const Eigen::Matrix<float, L::outputs, 1>> b(l.bias.data());
   Eigen::Matrix<float, L::outputs, 1> z = w * x + b;
   eigen_activate(z, act_of<typename L::activation_type>());
+  const auto& block_input = [&]() -> const auto& {
+    if constexpr (blocks.begins[K]) return x; else return skip;
+  }();
+  if constexpr (blocks.ends[K]) z += block_input;
   if constexpr (K + 1 < Net::depth)
-    return eigen_fixed<Net, K + 1>(net, z);
+    return eigen_fixed<Net, K + 1>(net, z, block_input);
   else
     return z;
 }
@@ -289,6 +329,7 @@ void eigen_batch(benchmark::State& state) {
       h[k + 1].noalias() = w * h[k];
       h[k + 1].colwise() += b;
       eigen_activate(h[k + 1], l.activation);
+      if (l.skip_from != no_skip) h[k + 1] += h[l.skip_from];
     }
   };
   run();
@@ -326,6 +367,9 @@ struct dnnl_network {
       if (l.activation == act::tanh) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_tanh, 0.0f, 0.0f);
       if (l.activation == act::sigmoid) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_logistic, 0.0f, 0.0f);
       if (l.activation == act::relu) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+      // A residual block's input, added after the activation: a binary post-op reading that memory.
+      const int skip_post_op = ops.len();
+      if (l.skip_from != no_skip) ops.append_binary(dnnl::algorithm::binary_add, dst);
       dnnl::primitive_attr attr;
       attr.set_post_ops(ops);
       dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(src, weights, bias, dst), attr, engine);
@@ -335,6 +379,9 @@ struct dnnl_network {
       primitives.emplace_back(dnnl::matmul(pd));
       arguments.push_back({{DNNL_ARG_SRC, activations.back()}, {DNNL_ARG_WEIGHTS, w},
                            {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, d}});
+      if (l.skip_from != no_skip)
+        arguments.back().insert({DNNL_ARG_ATTR_MULTIPLE_POST_OP(skip_post_op) | DNNL_ARG_SRC_1,
+                                 activations[l.skip_from]});
       activations.push_back(d);
       if (l.activation == act::softmax) {
         dnnl::softmax_forward::primitive_desc spd(
@@ -372,7 +419,9 @@ void dnnl_batch(benchmark::State& state) { dnnl_run<Net>(state, batch); }
 #if defined(NONLIN_BENCH_WITH_TORCH)
 torch::Tensor torch_forward(const std::vector<layer_view>& layers, const std::vector<torch::Tensor>& w,
                             const std::vector<torch::Tensor>& b, torch::Tensor h) {
+  torch::Tensor block_input;
   for (std::size_t k = 0; k < layers.size(); ++k) {
+    if (layers[k].begins_block) block_input = h;
     h = torch::nn::functional::linear(h, w[k], b[k]);
     switch (layers[k].activation) {
       case act::tanh: h = torch::tanh(h); break;
@@ -381,6 +430,7 @@ torch::Tensor torch_forward(const std::vector<layer_view>& layers, const std::ve
       case act::softmax: h = torch::softmax(h, 1); break;
       default: break;
     }
+    if (layers[k].skip_from != no_skip) h = h + block_input;
   }
   return h;
 }
@@ -418,6 +468,9 @@ void register_network(const std::string& name) {
     benchmark::RegisterBenchmark((name + "/batch:4096/" + who).c_str(), batched);
   };
   add("nonlin", nonlin_single<Net>, nonlin_batch<Net>);
+  for (std::size_t n : {1, 2, 3, 4, 8, 16, 32, 64})
+    benchmark::RegisterBenchmark((name + "/batch:" + std::to_string(n) + "/nonlin-forward").c_str(),
+                                 [n](benchmark::State& state) { nonlin_small_batch<Net>(state, n); });
   add("plain", plain_single<Net>, plain_batch<Net>);
 #if defined(NONLIN_BENCH_WITH_EIGEN)
   add("eigen", eigen_single<Net>, eigen_batch<Net>);
@@ -443,6 +496,7 @@ int main(int argc, char** argv) {
 #if defined(NONLIN_BENCH_WITH_TORCH)
   at::set_num_threads(1);
   at::set_num_interop_threads(1);
+  nonlin_bench::report_torch_blas();
 #endif
   fma_peak_flops = measure_fma_peak();
   std::printf("one-core FMA peak: %.1f GFLOP/s (%s)\n", fma_peak_flops * 1e-9, nl::simd::target_name);
@@ -452,6 +506,7 @@ int main(int argc, char** argv) {
   register_network<net_c>("C_16-32-32-1");
   register_network<net_d>("D_64-128-128-10");
   register_network<net_e>("E_256-256-256-256");
+  register_network<net_r>("R_64-128-4x128res-10");
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   benchmark::RunSpecifiedBenchmarks();

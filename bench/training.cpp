@@ -30,6 +30,8 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <torch/torch.h>
 #pragma GCC diagnostic pop
+
+#include "torch_blas.hpp"
 #endif
 
 namespace nl = nonlin;
@@ -145,6 +147,9 @@ class recording_reporter : public benchmark::ConsoleReporter {
 }  // namespace
 
 int main(int argc, char** argv) {
+#if defined(NONLIN_BENCH_WITH_TORCH)
+  nonlin_bench::report_torch_blas();
+#endif
   benchmark::Initialize(&argc, argv);
   recording_reporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
