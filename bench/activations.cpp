@@ -113,8 +113,17 @@ kernel eigen(F f) {
 }
 #endif
 
-#if defined(NONLIN_BENCH_WITH_SLEEF) || defined(NONLIN_BENCH_WITH_MVEC)
-// 16 floats at a time with a vector function (these peers need AVX-512); tails scalar via padding.
+// The vector peers' entry points follow this build's target: the 16-wide ones with AVX-512, the
+// 8-wide AVX2 ones (named *_avx2 below) with AVX2 and fma, which AVX-512 builds run too.
+#if (defined(NONLIN_BENCH_WITH_SLEEF) || defined(NONLIN_BENCH_WITH_MVEC)) && defined(__AVX512F__)
+#define NONLIN_BENCH_VECTOR16 1
+#endif
+#if (defined(NONLIN_BENCH_WITH_SLEEF) || defined(NONLIN_BENCH_WITH_MVEC)) && defined(__AVX2__) && defined(__FMA__)
+#define NONLIN_BENCH_VECTOR8 1
+#endif
+
+#if defined(NONLIN_BENCH_VECTOR16)
+// 16 floats at a time with a vector function; tails through a padded buffer.
 template <class F>
 kernel vector16(F f) {
   return [f](std::span<const float> in, std::span<float> out) {
@@ -130,11 +139,35 @@ kernel vector16(F f) {
 }
 #endif
 
+#if defined(NONLIN_BENCH_VECTOR8)
+// 8 floats at a time (AVX2 entry points); tails through a padded buffer.
+template <class F>
+kernel vector8(F f) {
+  return [f](std::span<const float> in, std::span<float> out) {
+    std::size_t i = 0;
+    for (; i + 8 <= in.size(); i += 8) _mm256_storeu_ps(out.data() + i, f(_mm256_loadu_ps(in.data() + i)));
+    if (i < in.size()) {
+      alignas(32) float buffer[8] = {};
+      std::copy(in.begin() + static_cast<std::ptrdiff_t>(i), in.end(), buffer);
+      _mm256_store_ps(buffer, f(_mm256_load_ps(buffer)));
+      std::copy(buffer, buffer + (in.size() - i), out.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  };
+}
+#endif
+
 #if defined(NONLIN_BENCH_WITH_MVEC)
 // glibc's libmvec (what GCC calls for vectorised expf/tanhf/expm1f under -ffast-math).
+#if defined(NONLIN_BENCH_VECTOR16)
 extern "C" __m512 _ZGVeN16v_expf(__m512);
 extern "C" __m512 _ZGVeN16v_tanhf(__m512);
 extern "C" __m512 _ZGVeN16v_expm1f(__m512);
+#endif
+#if defined(NONLIN_BENCH_VECTOR8)
+extern "C" __m256 _ZGVdN8v_expf(__m256);
+extern "C" __m256 _ZGVdN8v_tanhf(__m256);
+extern "C" __m256 _ZGVdN8v_expm1f(__m256);
+#endif
 #endif
 
 void register_elementwise() {
@@ -183,7 +216,7 @@ void register_elementwise() {
   add("exp/eigen", eigen([](auto& x, auto& y) { y = x.exp(); }), exact_exp);
 #endif
 
-#if defined(NONLIN_BENCH_WITH_SLEEF)
+#if defined(NONLIN_BENCH_WITH_SLEEF) && defined(NONLIN_BENCH_VECTOR16)
   const __m512 one = _mm512_set1_ps(1.0f);
   add("sigmoid/sleef_u10", vector16([one](__m512 x) {
     return _mm512_div_ps(one, _mm512_add_ps(one, Sleef_expf16_u10(_mm512_sub_ps(_mm512_setzero_ps(), x))));
@@ -206,7 +239,7 @@ void register_elementwise() {
   add("exp/sleef_u10", vector16([](__m512 x) { return Sleef_expf16_u10(x); }), exact_exp);
 #endif
 
-#if defined(NONLIN_BENCH_WITH_MVEC)
+#if defined(NONLIN_BENCH_WITH_MVEC) && defined(NONLIN_BENCH_VECTOR16)
   const __m512 one_m = _mm512_set1_ps(1.0f);
   add("sigmoid/glibc_mvec", vector16([one_m](__m512 x) {
     return _mm512_div_ps(one_m, _mm512_add_ps(one_m, _ZGVeN16v_expf(_mm512_sub_ps(_mm512_setzero_ps(), x))));
@@ -221,6 +254,33 @@ void register_elementwise() {
     return _mm512_mask_blend_ps(positive, _ZGVeN16v_expf(x), one_m);
   }), exact_elu_d);
   add("exp/glibc_mvec", vector16([](__m512 x) { return _ZGVeN16v_expf(x); }), exact_exp);
+#endif
+
+#if defined(NONLIN_BENCH_WITH_SLEEF) && defined(NONLIN_BENCH_VECTOR8)
+  const __m256 one8 = _mm256_set1_ps(1.0f);
+  add("sigmoid/sleef_u10_avx2", vector8([one8](__m256 x) {
+    return _mm256_div_ps(one8, _mm256_add_ps(one8, Sleef_expf8_u10avx2(_mm256_sub_ps(_mm256_setzero_ps(), x))));
+  }), exact_sigmoid);
+  add("tanh/sleef_u10_avx2", vector8([](__m256 x) { return Sleef_tanhf8_u10avx2(x); }), exact_tanh);
+  add("tanh/sleef_u35_avx2", vector8([](__m256 x) { return Sleef_tanhf8_u35avx2(x); }), exact_tanh);
+  add("elu/sleef_u10_avx2", vector8([](__m256 x) {
+    const __m256 positive = _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GT_OQ);
+    return _mm256_blendv_ps(Sleef_expm1f8_u10avx2(x), x, positive);
+  }), exact_elu);
+  add("exp/sleef_u10_avx2", vector8([](__m256 x) { return Sleef_expf8_u10avx2(x); }), exact_exp);
+#endif
+
+#if defined(NONLIN_BENCH_WITH_MVEC) && defined(NONLIN_BENCH_VECTOR8)
+  const __m256 one8m = _mm256_set1_ps(1.0f);
+  add("sigmoid/glibc_mvec_avx2", vector8([one8m](__m256 x) {
+    return _mm256_div_ps(one8m, _mm256_add_ps(one8m, _ZGVdN8v_expf(_mm256_sub_ps(_mm256_setzero_ps(), x))));
+  }), exact_sigmoid);
+  add("tanh/glibc_mvec_avx2", vector8([](__m256 x) { return _ZGVdN8v_tanhf(x); }), exact_tanh);
+  add("elu/glibc_mvec_avx2", vector8([](__m256 x) {
+    const __m256 positive = _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GT_OQ);
+    return _mm256_blendv_ps(_ZGVdN8v_expm1f(x), x, positive);
+  }), exact_elu);
+  add("exp/glibc_mvec_avx2", vector8([](__m256 x) { return _ZGVdN8v_expf(x); }), exact_exp);
 #endif
 }
 

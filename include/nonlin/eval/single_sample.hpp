@@ -79,14 +79,21 @@ inline void dense_sample_block(const Layer& layer, const std::array<float, Layer
   V zv;
   if constexpr (uses_dot_products<in>) {
     constexpr std::size_t full = in / l, rest = in % l;
+    // Pack c of the input meets pack c of every row in turn: one accumulator per row, each input
+    // pack read once per block, so the registers hold the block's accumulators and one input pack
+    // (AVX2's 16 registers cannot also hold a 256-wide input). Each row still sums its packs in
+    // order, as the scalar form does.
+    const float* w = layer.weight.data() + row0 * in;
     std::array<V, l> sums{};
+    for (std::size_t c = 0; c < full; ++c) {
+      const V xc = x_packs[c];
 #pragma GCC unroll 16
-    for (std::size_t k = 0; k < rows; ++k) {
-      const float* w = layer.weight.data() + (row0 + k) * in;
-      V acc = {};
-      for (std::size_t c = 0; c < full; ++c) acc = simd::multiply_add(simd::load<V>(w + c * l), x_packs[c], acc);
-      if constexpr (rest != 0) acc = simd::multiply_add(load_first<rest>(w + full * l), x_packs[full], acc);
-      sums[k] = acc;
+      for (std::size_t k = 0; k < rows; ++k) sums[k] = simd::multiply_add(simd::load<V>(w + k * in + c * l), xc, sums[k]);
+    }
+    if constexpr (rest != 0) {
+#pragma GCC unroll 16
+      for (std::size_t k = 0; k < rows; ++k)
+        sums[k] = simd::multiply_add(load_first<rest>(w + k * in + full * l), x_packs[full], sums[k]);
     }
     zv = reduce_packs(sums) + load_first<rows>(layer.bias.data() + row0);
   } else {
