@@ -33,6 +33,7 @@
 #include <nonlin/nonlin.hpp>
 
 #include "fma_peak.hpp"
+#include "network_zoo.hpp"
 
 #if defined(NONLIN_BENCH_WITH_EIGEN)
 #include <Eigen/Dense>
@@ -50,13 +51,12 @@ namespace nl = nonlin;
 
 namespace {
 
-using net_a = nl::network<nl::input<2>, nl::dense<2, nl::tanh>, nl::dense<2, nl::tanh>, nl::dense<1, nl::sigmoid>>;
-using net_b = nl::network<nl::input<2>, nl::dense<4, nl::tanh>, nl::dense<2, nl::tanh>, nl::dense<1, nl::sigmoid>>;
-using net_c = nl::network<nl::input<16>, nl::dense<32, nl::relu>, nl::dense<32, nl::relu>, nl::dense<1>>;
-using net_d = nl::network<nl::input<64>, nl::dense<128, nl::relu>, nl::dense<128, nl::relu>, nl::dense<10, nl::softmax<>>>;
-using net_e = nl::network<nl::input<256>, nl::dense<256, nl::relu>, nl::dense<256, nl::relu>, nl::dense<256, nl::relu>>;
-using block_r = nl::residual<nl::dense<128, nl::relu>, nl::dense<128>>;
-using net_r = nl::network<nl::input<64>, nl::dense<128, nl::relu>, block_r, block_r, block_r, block_r, nl::dense<10>>;
+using network_zoo::net_a;
+using network_zoo::net_b;
+using network_zoo::net_c;
+using network_zoo::net_d;
+using network_zoo::net_e;
+using network_zoo::net_r;
 
 constexpr std::size_t batch = 4096;
 bool failed = false;

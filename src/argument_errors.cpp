@@ -6,7 +6,7 @@
 
 #include <nonlin/detail/argument_errors.hpp>
 
-namespace nonlin::detail {
+namespace nonlin_library::detail {
 
 void throw_span_mismatch(std::string_view activation, std::string_view kernel, std::size_t in, std::size_t out) {
   throw std::invalid_argument("nonlin::" + std::string(activation) + "::" + std::string(kernel) + ": input has " +
@@ -37,4 +37,4 @@ void throw_batch_mismatch(std::size_t inputs, std::size_t outputs, std::size_t i
                               " output floats");
 }
 
-}  // namespace nonlin::detail
+}  // namespace nonlin_library::detail

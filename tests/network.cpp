@@ -340,6 +340,7 @@ BOOST_AUTO_TEST_CASE(describe_lists_layers_parameters_flops_and_the_fused_formul
   BOOST_TEST(text.find("parameters: 15\n") != std::string::npos);
   BOOST_TEST(text.find("FLOPs per sample: 20 ") != std::string::npos);
   BOOST_TEST(text.find("y = sigmoid(W3·tanh(W2·tanh(W1·x + b1) + b2) + b3)\n") != std::string::npos);
+  BOOST_TEST(text.find(std::string("kernels compiled for: ") + nl::simd::target_name + "\n") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(describe_spells_activation_parameters) {

@@ -178,6 +178,8 @@ inline std::string description() {
               ? "registers (every layer of a " + decimal(plan::tile) + "-sample tile in registers)"
               : "blocked (" + decimal(plan::tile) + "-sample tiles, register-blocked layers)";
   text += "; threads from " + decimal(plan::parallel_threshold) + " samples\n";
+  // The instruction set is the translation unit's (nonlin::dispatched names the one it chose instead).
+  text += std::string("kernels compiled for: ") + simd::target_name + "\n";
   return text;
 }
 

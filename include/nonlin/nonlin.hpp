@@ -43,3 +43,6 @@
 #include <nonlin/train/loss.hpp>
 #include <nonlin/train/schedule.hpp>
 #include <nonlin/train/sgd.hpp>
+
+// Run-time dispatch: one program, the best kernels each CPU runs (with nonlin_add_dispatch in CMake).
+#include <nonlin/dispatch.hpp>

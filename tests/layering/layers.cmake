@@ -11,5 +11,5 @@ set(nonlin_layers
   "network.hpp"
   "symbolic/"
   "expr/|describe.hpp"
-  "io/|train/|viz/"
+  "io/|train/|viz/|dispatch.hpp"
   "nonlin.hpp")

@@ -2,12 +2,16 @@
 // activations (spans of the wrong size, a bad temperature). Their messages are composed in the
 // compiled library (src/argument_errors.cpp), so that the kernels' headers need neither <string>
 // nor <stdexcept>.
+//
+// They are declared in nonlin_library, a namespace whose name is not the word `nonlin`, and brought
+// into nonlin::detail by using-declarations: a translation unit compiled for run-time dispatch
+// renames `nonlin` (nonlin/dispatch.hpp) and still links with the one compiled library.
 #pragma once
 
 #include <cstddef>
 #include <string_view>
 
-namespace nonlin::detail {
+namespace nonlin_library::detail {
 
 /// "nonlin::<activation>::<kernel>: input has <in> elements but output has <out>"
 [[noreturn]] void throw_span_mismatch(std::string_view activation, std::string_view kernel, std::size_t in,
@@ -27,5 +31,15 @@ namespace nonlin::detail {
 /// network::forward's spans do not hold n rows of `inputs` and n rows of `outputs` floats.
 [[noreturn]] void throw_batch_mismatch(std::size_t inputs, std::size_t outputs, std::size_t in_size,
                                        std::size_t out_size);
+
+}  // namespace nonlin_library::detail
+
+namespace nonlin::detail {
+
+using nonlin_library::detail::throw_bad_rows;
+using nonlin_library::detail::throw_bad_temperature;
+using nonlin_library::detail::throw_batch_mismatch;
+using nonlin_library::detail::throw_size_mismatch;
+using nonlin_library::detail::throw_span_mismatch;
 
 }  // namespace nonlin::detail
