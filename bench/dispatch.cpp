@@ -19,6 +19,7 @@
 #endif
 
 #include <nonlin/dispatch.hpp>
+#include <nonlin/train/init.hpp>
 
 #include "network_zoo.hpp"
 
@@ -39,13 +40,7 @@ bool failed = false;
 template <class Net>
 Net random_network(unsigned seed) {
   Net m;
-  std::mt19937 engine(seed);
-  nl::for_each_layer(m, [&](auto& layer) {
-    const float scale = 1.0f / std::sqrt(static_cast<float>(std::decay_t<decltype(layer)>::inputs));
-    std::uniform_real_distribution<float> uniform(-scale, scale);
-    for (auto& w : layer.weight) w = uniform(engine);
-    for (auto& b : layer.bias) b = uniform(engine);
-  });
+  nl::init::torch_default(m, seed);  // U(±1/√fan_in), as torch.nn.Linear starts
   return m;
 }
 
