@@ -11,6 +11,7 @@ if(TOOLCHAIN_FILE)
   set(compiler -DCMAKE_TOOLCHAIN_FILE=${TOOLCHAIN_FILE})
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/build ${compiler}
+                        "-DCMAKE_EXE_LINKER_FLAGS=${LINK_FLAGS}"
                         -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_BUILD_TYPE=Release
                 RESULT_VARIABLE rc)
 if(rc)
