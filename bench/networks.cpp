@@ -468,7 +468,7 @@ void register_network(const std::string& name) {
     benchmark::RegisterBenchmark((name + "/batch:4096/" + who).c_str(), batched);
   };
   add("nonlin", nonlin_single<Net>, nonlin_batch<Net>);
-  for (std::size_t n : {1, 2, 3, 4, 8, 16, 32, 64})
+  for (std::size_t n : {1, 2, 3, 4, 6, 8, 12, 16, 32, 64})
     benchmark::RegisterBenchmark((name + "/batch:" + std::to_string(n) + "/nonlin-forward").c_str(),
                                  [n](benchmark::State& state) { nonlin_small_batch<Net>(state, n); });
   add("plain", plain_single<Net>, plain_batch<Net>);

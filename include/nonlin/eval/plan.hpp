@@ -62,11 +62,19 @@ struct forward_plan {
 
   /// Fewer samples than this at the end of a batch (or in a whole small batch) go one at a time
   /// through m(x)'s vector path: a tile costs as much for one sample as for all its lanes, while
-  /// m(x) reads each weight once per sample as a full pack. Measured on one Zen 4 core against m(x)
-  /// (tools: bench/networks, batch:N/nonlin-forward): a one-pack blocked tile costs 6–8 samples of
-  /// m(x) with AVX-512 and 3–4 with AVX2, so half a pack; a register tile 2.5–2.7 samples on both.
+  /// m(x) reads each weight once per sample as a full pack. The thresholds sit above what a tile
+  /// costs in samples of m(x) on every machine measured (bench/networks, batch:N/nonlin-forward,
+  /// one core): a register tile 2.5–2.7 (Zen 4). A one-pack blocked tile, when the weights come from
+  /// L2: 6–8 with AVX-512 (Zen 4; 4.5 on Zen 5), so half a pack; 3–4 with AVX2 on Zen 4 but 4.8 on
+  /// Zen 5, so half a pack and one. When the weights fit in 32 KiB (the smallest L1 of the x86
+  /// targets) m(x) runs from L1 and a tile costs more of its samples: 8 (Zen 4) and 9–10 (Zen 5)
+  /// with AVX-512, 5–6.6 with AVX2 (Zen 5), so three quarters of a pack.
+  static constexpr bool weights_fit_in_l1 = traits::parameter_count * sizeof(float) <= 32 * 1024;
   static constexpr std::size_t one_by_one_below =
-      kernel == forward_kernel::registers ? (lanes / 2 < 3 ? lanes / 2 : 3) : lanes / 2;
+      kernel == forward_kernel::registers ? (lanes / 2 < 3 ? lanes / 2 : 3)
+      : weights_fit_in_l1                 ? lanes * 3 / 4
+      : lanes >= 16                       ? lanes / 2
+                                          : lanes / 2 + 1;
 
   /// A rough cost of one sample in flop-equivalents (an activation counted as 20), and the batch
   /// size from which threads pay for themselves: about 10 µs of one core's work.
