@@ -68,11 +68,11 @@ struct forward_plan {
   /// L2: 6–8 with AVX-512 (Zen 4; 4.5 on Zen 5), so half a pack; 3–4 with AVX2 on Zen 4 but 4.8 on
   /// Zen 5, so half a pack and one. When the weights fit in 32 KiB (the smallest L1 of the x86
   /// targets) m(x) runs from L1 and a tile costs more of its samples: 8 (Zen 4) and 9–10 (Zen 5)
-  /// with AVX-512, 5–6.6 with AVX2 (Zen 5), so three quarters of a pack.
+  /// with AVX-512, so three quarters of a pack; 6.5–7.7 with AVX2 (Zen 5), so a whole pack.
   static constexpr bool weights_fit_in_l1 = traits::parameter_count * sizeof(float) <= 32 * 1024;
   static constexpr std::size_t one_by_one_below =
       kernel == forward_kernel::registers ? (lanes / 2 < 3 ? lanes / 2 : 3)
-      : weights_fit_in_l1                 ? lanes * 3 / 4
+      : weights_fit_in_l1                 ? (lanes >= 16 ? lanes * 3 / 4 : lanes)
       : lanes >= 16                       ? lanes / 2
                                           : lanes / 2 + 1;
 
